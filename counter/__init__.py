@@ -1,0 +1,1 @@
+"""The counter desktop where clerks call, serve and transfer citizens (Qt app on ``shared``)."""

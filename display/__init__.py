@@ -1,0 +1,1 @@
+"""The waiting-room display that shows and speaks each call (Qt app on ``shared``)."""

@@ -1,0 +1,1 @@
+"""The touchscreen kiosk where citizens take a queue number (Qt app; built on ``shared``)."""

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Set up everything MotCua Queue needs on a Debian machine, idempotently:
+#   - Debian packages: python3-venv (if the system Python lacks venv) and, with --test,
+#     the PostgreSQL server the test suite starts itself;
+#   - a virtual environment in .venv with the package and its dependencies.
+# Usage: bash scripts/setup.sh [--test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=no
+[ "${1:-}" = "--test" ] && want_test=yes
+PYTHON=${PYTHON:-python3}
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"
+    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+    else echo "setup: need root to run: $*" >&2; return 1
+    fi
+}
+
+apt_updated=no
+apt_install() {
+    # Install the Debian packages given that are not installed yet.
+    local missing=()
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+            || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "setup: please install these packages: ${missing[*]}" >&2
+        return 1
+    fi
+    echo "setup: installing Debian packages: ${missing[*]}"
+    if [ "$apt_updated" = no ]; then
+        as_root apt-get update -qq
+        apt_updated=yes
+    fi
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}"
+}
+
+have_pg_server() {
+    compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null \
+        && compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null
+}
+
+if ! "$PYTHON" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
+    echo "setup: MotCua Queue needs Python 3.11 or newer ($PYTHON is too old or missing)." >&2
+    exit 1
+fi
+
+if [ "$want_test" = yes ] && ! have_pg_server; then
+    apt_install postgresql
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    if ! "$PYTHON" -m venv .venv 2>/dev/null; then
+        rm -rf .venv
+        pyver=$("$PYTHON" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+        apt_install "python${pyver}-venv" || apt_install python3-venv
+        "$PYTHON" -m venv .venv
+    fi
+fi
+
+# Reinstall only when the declared dependencies changed.
+extras=""
+[ "$want_test" = yes ] && extras="[test]"
+stamp=".venv/.motcua-installed${extras:+-test}"
+digest=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
+    echo "$digest" > "$stamp"
+fi

@@ -1,0 +1,521 @@
+"""The ``motcua`` command: the core, headless, for technicians, scripts and tests.
+
+Global options (``--db``, ``--config``, ``--centre``, ``--lang``, ``--json``) may stand before or
+after the sub-command. JSON goes to stdout, messages for people to stderr.
+Exit codes: 0 ok, 2 usage, 3 refused by the rules, 4 database unreachable or schema old,
+1 unexpected (details in the log file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from shared import __version__
+from shared.errors import EXIT_OK, EXIT_USAGE, MotcuaError
+from shared.i18n import set_language, tr
+from shared.settings import Settings, config_dir, data_dir, load_settings, sample_config
+
+log = logging.getLogger("motcua.cli")
+
+_SUPPRESS = argparse.SUPPRESS
+
+
+def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    default = (lambda value: value) if top else (lambda value: _SUPPRESS)
+    group = parser.add_argument_group("global options")
+    group.add_argument(
+        "--db",
+        metavar="URL",
+        default=default(None),
+        help="database address: postgresql://USER@HOST/DB, sqlite:///PATH or a "
+        "file path (overrides MOTCUA_DB_URL and the config file)",
+    )
+    group.add_argument(
+        "--config",
+        metavar="PATH",
+        default=default(None),
+        help="configuration file (default: MOTCUA_CONFIG, then the user's config folder)",
+    )
+    group.add_argument(
+        "--centre",
+        metavar="CODE",
+        default=default(None),
+        help="centre code, when the database holds several centres",
+    )
+    group.add_argument(
+        "--lang",
+        choices=("vi", "en"),
+        default=default(None),
+        help="language of messages (default: the config file's ui.language)",
+    )
+    group.add_argument(
+        "--json",
+        action="store_true",
+        default=default(False),
+        help="print the result as JSON on stdout",
+    )
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose sub-commands accept the global options too."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="motcua",
+        description="MotCua Queue — quản lý hàng đợi và hồ sơ một cửa / queue and one-stop "
+        "desk management.",
+    )
+    parser.add_argument("--version", action="version", version=f"motcua {__version__}")
+    _global_options(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def leaf(sub: Any, name: str, handler: Callable[..., int], help_: str) -> Any:
+        p = sub.add_parser(name, help=help_, description=help_)
+        _global_options(p, top=False)
+        p.set_defaults(handler=handler)
+        return p
+
+    def group(name: str, help_: str) -> Any:
+        p = commands.add_parser(name, help=help_, description=help_)
+        return p.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
+
+    db = group("db", "database schema")
+    leaf(db, "upgrade", cmd_db_upgrade, "create or migrate the schema to this version")
+    leaf(db, "status", cmd_db_status, "show the schema revision of the database")
+
+    catalog = group("catalog", "the centre's catalogue (sectors, services, procedures, counters)")
+    p = leaf(catalog, "import", cmd_catalog_import, "import a catalogue TOML file (all or nothing)")
+    p.add_argument("file", type=Path)
+    leaf(catalog, "show", cmd_catalog_show, "show the active catalogue")
+
+    ticket = group("ticket", "queue tickets")
+    p = leaf(ticket, "issue", cmd_ticket_issue, "issue the next number of a service")
+    p.add_argument("service", metavar="SERVICE")
+    p.add_argument("--priority", metavar="GROUP", help="priority group code")
+    p.add_argument(
+        "--request-id", metavar="ID", help="client request id: repeating it returns the same ticket"
+    )
+    p.add_argument(
+        "--language",
+        choices=("vi", "en"),
+        default="vi",
+        help="language the citizen chose on the kiosk",
+    )
+    p = leaf(ticket, "call", cmd_ticket_call, "call the next citizen to a counter")
+    p.add_argument("counter", metavar="COUNTER", type=int)
+    for name, help_ in (
+        ("recall", "call the same ticket again"),
+        ("start", "the citizen is at the counter"),
+        ("finish", "service finished"),
+        ("no-show", "called, but the citizen did not come"),
+        ("hold", "park the ticket (citizen away for a moment)"),
+        ("resume", "put a held or no-show ticket back at the front of the queue"),
+        ("cancel", "cancel a waiting or held ticket"),
+        ("show", "show a ticket"),
+    ):
+        p = leaf(ticket, name, cmd_ticket_action, help_)
+        p.add_argument("ticket_id", metavar="TICKET_ID", type=int)
+        p.set_defaults(action=name)
+    p = leaf(ticket, "transfer", cmd_ticket_transfer, "send a ticket to another service or counter")
+    p.add_argument("ticket_id", metavar="TICKET_ID", type=int)
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--to-service", metavar="CODE")
+    target.add_argument("--to-counter", metavar="N", type=int)
+    p.add_argument(
+        "--placement",
+        choices=("keep", "front", "back"),
+        help="where it joins the queue (default: the centre's setting)",
+    )
+
+    counter = group("counter", "counters")
+    for name, help_ in (("pause", "pause a counter (no calls)"), ("resume", "reopen a counter")):
+        p = leaf(counter, name, cmd_counter, help_)
+        p.add_argument("number", metavar="N", type=int)
+        p.set_defaults(action=name)
+
+    queue = group("queue", "the queue as a whole")
+    leaf(queue, "status", cmd_queue_status, "waiting per service, serving per counter")
+
+    user = group("user", "user accounts")
+    p = leaf(
+        user,
+        "add",
+        cmd_user_add,
+        "add a user; the password is asked for, or read from standard input",
+    )
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--role", required=True, metavar="ROLE", help="clerk, manager or admin")
+    p.add_argument("--full-name", default="", metavar="TEXT")
+
+    config = group("config", "configuration")
+    leaf(config, "sample", cmd_config_sample, "print the commented sample configuration file")
+    leaf(config, "path", cmd_config_path, "show where configuration and data are kept")
+
+    p = leaf(
+        commands,
+        "demo",
+        cmd_demo,
+        "simulate a working day on a fresh SQLite database and print a summary",
+    )
+    p.add_argument("--headless", action="store_true", help="no windows: simulation only")
+    p.add_argument("--visitors", type=int, default=300, metavar="N")
+    p.add_argument("--seed", type=int, default=1, metavar="S")
+    p.add_argument("--catalog", type=Path, metavar="FILE", help="catalogue (default: the sample)")
+    return parser
+
+
+# --- plumbing --------------------------------------------------------------------------------
+
+
+class Context:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.settings: Settings = load_settings(args.config, db_url=args.db)
+        self._db: Any = None
+
+    @property
+    def db(self) -> Any:
+        if self._db is None:
+            from shared.db import Database
+
+            self._db = Database(self.settings.database_url, self.settings.database)
+        return self._db
+
+    @property
+    def centre(self) -> str | None:
+        return self.args.centre or self.settings.centre.code or None
+
+    def engine(self) -> Any:
+        from shared.queue import QueueEngine
+
+        return QueueEngine(self.db, self.centre)
+
+    def emit(self, data: dict[str, Any], human: str | Callable[[], str]) -> int:
+        if self.args.json:
+            json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+            sys.stdout.write("\n")
+        else:
+            print(human() if callable(human) else human)
+        return EXIT_OK
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_streams()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.lang:
+        set_language(args.lang)
+    ctx: Context | None = None
+    log_path = None
+    try:
+        ctx = Context(args)
+        if not args.lang:
+            set_language(ctx.settings.ui.language)
+        from shared.logs import configure
+
+        log_path = configure(ctx.settings.log_dir, ctx.settings.logging.level)
+        code = int(args.handler(ctx))
+    except MotcuaError as error:
+        print(error.message, file=sys.stderr)
+        log.info("refused (%s): %s", type(error).__name__, error.message_in("en"))
+        code = error.exit_code
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as exc:  # noqa: BLE001 - last resort: a calm message, details in the log
+        log.exception("unexpected error")
+        print(tr("cli.unexpected", detail=type(exc).__name__, log=log_path or "-"), file=sys.stderr)
+        code = 1
+    finally:
+        if ctx is not None:
+            ctx.close()
+    return code
+
+
+def _utf8_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(encoding="utf-8", errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+def cmd_db_upgrade(ctx: Context) -> int:
+    revision = ctx.db.upgrade()
+    return ctx.emit(
+        {"database": ctx.db.display_url, "revision": revision},
+        tr("cli.db_upgraded", url=ctx.db.display_url, revision=revision),
+    )
+
+
+def cmd_db_status(ctx: Context) -> int:
+    from shared.migrations import HEAD_REVISION
+
+    current = ctx.db.current_revision()
+    data = {
+        "database": ctx.db.display_url,
+        "revision": current,
+        "head": HEAD_REVISION,
+        "up_to_date": current == HEAD_REVISION,
+    }
+    code = ctx.emit(data, f"{ctx.db.display_url}: {current or '—'} (head {HEAD_REVISION})")
+    if current != HEAD_REVISION:
+        ctx.db.check_schema()  # raises with the message saying what to do
+    return code
+
+
+def cmd_catalog_import(ctx: Context) -> int:
+    from shared.catalog import import_catalog, load_catalog_file
+
+    spec = load_catalog_file(ctx.args.file)
+    ctx.db.check_schema()
+    result = import_catalog(ctx.db, spec)
+    return ctx.emit(
+        result.to_json(),
+        tr(
+            "cli.catalog_imported",
+            centre=result.centre,
+            sectors=result.sectors,
+            services=result.services,
+            procedures=result.procedures,
+            counters=result.counters,
+            groups=result.priority_groups,
+        ),
+    )
+
+
+def cmd_catalog_show(ctx: Context) -> int:
+    from shared.catalog import show_catalog
+
+    data = show_catalog(ctx.db, ctx.centre)
+
+    def human() -> str:
+        lines = [f"{data['centre']['name']} ({data['centre']['code']})", ""]
+        for svc in data["services"]:
+            lines.append(f"  {svc['code']:<8} {svc['name']}")
+        lines.append("")
+        for c in data["counters"]:
+            lines.append(
+                f"  {tr('cli.ticket_counter', counter=c['number'])}: "
+                f"{', '.join(c['services'])}  {c['name']}"
+            )
+        lines.append("")
+        lines.append(f"  {len(data['procedures'])} procedures, {len(data['sectors'])} sectors")
+        return "\n".join(lines)
+
+    return ctx.emit(data, human)
+
+
+def _ticket_text(t: Any) -> str:
+    text = tr("cli.ticket", number=t.number, service=t.service, status=tr(f"status.{t.status}"))
+    if t.counter is not None and t.status in ("called", "serving"):
+        text += " – " + tr("cli.ticket_counter", counter=t.counter)
+    if t.ahead is not None:
+        text += " – " + tr("cli.ticket_ahead", ahead=t.ahead)
+    return f"{text}  [id {t.id}]"
+
+
+def cmd_ticket_issue(ctx: Context) -> int:
+    a = ctx.args
+    ticket = ctx.engine().issue(
+        a.service, priority=a.priority, request_id=a.request_id, language=a.language
+    )
+    return ctx.emit({"ticket": ticket.to_json()}, lambda: _ticket_text(ticket))
+
+
+def cmd_ticket_call(ctx: Context) -> int:
+    ticket = ctx.engine().call_next(ctx.args.counter)
+    if ticket is None:
+        return ctx.emit({"ticket": None}, tr("cli.nothing_waiting", counter=ctx.args.counter))
+    return ctx.emit({"ticket": ticket.to_json()}, lambda: _ticket_text(ticket))
+
+
+def cmd_ticket_action(ctx: Context) -> int:
+    engine = ctx.engine()
+    method = {
+        "recall": engine.recall,
+        "start": engine.start,
+        "finish": engine.finish,
+        "no-show": engine.no_show,
+        "hold": engine.hold,
+        "resume": engine.resume,
+        "cancel": engine.cancel,
+        "show": engine.ticket,
+    }[ctx.args.action]
+    ticket = method(ctx.args.ticket_id)
+    return ctx.emit({"ticket": ticket.to_json()}, lambda: _ticket_text(ticket))
+
+
+def cmd_ticket_transfer(ctx: Context) -> int:
+    a = ctx.args
+    ticket = ctx.engine().transfer(
+        a.ticket_id, to_service=a.to_service, to_counter=a.to_counter, placement=a.placement
+    )
+    return ctx.emit({"ticket": ticket.to_json()}, lambda: _ticket_text(ticket))
+
+
+def cmd_counter(ctx: Context) -> int:
+    engine = ctx.engine()
+    method = engine.pause_counter if ctx.args.action == "pause" else engine.resume_counter
+    state = method(ctx.args.number)
+    label = tr("counter.paused" if state.paused else "counter.open")
+    return ctx.emit(
+        {"counter": state.to_json()}, tr("cli.counter_state", number=state.number, state=label)
+    )
+
+
+def cmd_queue_status(ctx: Context) -> int:
+    status = ctx.engine().status()
+
+    def human() -> str:
+        lines = [
+            f"{status.centre} – {status.business_day:%d/%m/%Y}",
+            tr("cli.status_header_waiting") + ":",
+        ]
+        for svc in status.services:
+            lines.append(f"  {svc.code:<8} {svc.waiting:>4}  {svc.name}")
+        lines.append(tr("cli.status_header_counters") + ":")
+        for c in status.counters:
+            if c.paused:
+                state = tr("counter.paused")
+            elif c.ticket is not None:
+                state = tr("cli.status_serving", number=c.ticket.number)
+            else:
+                state = tr("cli.status_idle")
+            lines.append(f"  {c.number:>3}  {state}")
+        return "\n".join(lines)
+
+    return ctx.emit(status.to_json(), human)
+
+
+def cmd_user_add(ctx: Context) -> int:
+    from shared.users import add_user
+
+    password = _read_password()
+    if password is None:
+        print(tr("cli.password_mismatch"), file=sys.stderr)
+        return EXIT_USAGE
+    user = add_user(ctx.db, ctx.args.name, password, ctx.args.role, full_name=ctx.args.full_name)
+    return ctx.emit(
+        {"user": user.to_json()}, tr("cli.user_added", name=user.username, role=user.role)
+    )
+
+
+def _read_password() -> str | None:
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass(tr("cli.password_prompt"))
+        second = getpass.getpass(tr("cli.password_again"))
+        return first if first == second else None
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    return line.rstrip("\r\n")
+
+
+def cmd_config_sample(ctx: Context) -> int:
+    sys.stdout.write(sample_config())
+    return EXIT_OK
+
+
+def cmd_config_path(ctx: Context) -> int:
+    data = {
+        "config_file": ctx.settings.source or str(config_dir() / "motcua.toml"),
+        "config_loaded": bool(ctx.settings.source),
+        "data_dir": str(data_dir()),
+        "log_dir": str(ctx.settings.log_dir),
+        "database": ctx.db.display_url,
+    }
+    return ctx.emit(data, "\n".join(f"{k}: {v}" for k, v in data.items()))
+
+
+def cmd_demo(ctx: Context) -> int:
+    from shared.db import normalise_url
+    from shared.demo import run_demo
+
+    a = ctx.args
+    if a.visitors < 1 or a.visitors > 20000:
+        raise MotcuaError("error.config", file="--visitors", detail="1–20000")
+    if not a.headless:
+        print(
+            "Giao diện kiosk/quầy/màn hình chưa có trong bản này; chạy mô phỏng không cửa sổ. "
+            "/ The windowed demo is not in this version yet; running headless.",
+            file=sys.stderr,
+        )
+    if a.db:
+        url = normalise_url(a.db)
+        if url.get_backend_name() != "sqlite" or not url.database:
+            raise MotcuaError(
+                "error.config",
+                file="--db",
+                detail="demo cần một tệp SQLite / the demo needs an SQLite file",
+            )
+        path = Path(url.database)
+    else:
+        path = data_dir() / "demo.sqlite3"
+    result = run_demo(
+        path, visitors=a.visitors, seed=a.seed, catalog=a.catalog, settings=ctx.settings.database
+    )
+    data = {
+        "database": result.database,
+        "counters": result.counters,
+        "summary": result.summary.to_json(),
+    }
+    return ctx.emit(data, lambda: _demo_text(result))
+
+
+def _demo_text(result: Any) -> str:
+    s = result.summary
+    t = s.total
+
+    def num(value: float | None) -> str:
+        return "–" if value is None else f"{value:.1f}".replace(".", ",")
+
+    lines = [
+        f"{tr('demo.title')} – {s.centre} – {s.business_day:%d/%m/%Y}",
+        f"{tr('demo.database')}: {result.database}",
+        f"{tr('demo.counters')}: {result.counters}",
+        f"{tr('demo.tickets')}: {t.tickets}   {tr('demo.served')}: {t.served}   "
+        f"{tr('demo.no_show')}: {t.no_show}   {tr('demo.left')}: {t.still_waiting}",
+        f"{tr('demo.wait')}: {tr('demo.mean')} {num(t.mean_wait_min)}, "
+        f"{tr('demo.p90')} {num(t.p90_wait_min)}",
+        "",
+        f"  {tr('demo.service'):<10}{'#':>6}{tr('demo.mean'):>12}{'p90':>8}",
+    ]
+    for f in s.services:
+        lines.append(
+            f"  {f.code:<10}{f.tickets:>6}{num(f.mean_wait_min):>12}{num(f.p90_wait_min):>8}"
+            f"   {f.name}"
+        )
+    ok = s.duplicate_numbers == 0 and s.tickets_called_twice == 0
+    lines.append("")
+    lines.append(
+        f"{tr('demo.checks')}: "
+        + (
+            tr("demo.checks_ok")
+            if ok
+            else f"{s.duplicate_numbers} duplicate numbers, {s.tickets_called_twice} double calls"
+        )
+    )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,275 @@
+"""Connecting to the database: SQLite (one PC) or PostgreSQL (many PCs), safely shared.
+
+SQLite: WAL journal, a busy timeout, foreign keys on, and ``BEGIN IMMEDIATE`` for every
+transaction that may write, so two processes never both read "the last number" and then write.
+PostgreSQL: READ COMMITTED with row locks taken by the queue engine. Either way a use case is one
+transaction (:meth:`Database.transaction`): all of it is written, or none of it.
+
+Build one :class:`Database` per process (in the app's or command's bootstrap), never at import.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session
+
+from shared.errors import (
+    BadDatabaseUrl,
+    DatabaseBusy,
+    DatabaseLost,
+    DatabaseUnreachable,
+    SchemaOutdated,
+    SchemaTooNew,
+)
+from shared.migrations import HEAD_REVISION, KNOWN_REVISIONS
+from shared.settings import DatabaseSettings
+
+log = logging.getLogger("motcua.db")
+
+T = TypeVar("T")
+
+# PostgreSQL SQLSTATEs worth retrying: the transaction was rolled back and can run again.
+_RETRY_SQLSTATES = {"40001", "40P01", "55P03"}
+_MAX_ATTEMPTS = 6
+
+
+def normalise_url(url: str) -> URL:
+    """A SQLAlchemy URL from what a user types: ``postgresql://…``, ``sqlite:///…`` or a path."""
+    raw = url.strip()
+    if not raw:
+        raise BadDatabaseUrl(url=url)
+    if "://" not in raw:
+        # A plain file path: an SQLite database.
+        raw = f"sqlite:///{Path(raw).expanduser().resolve().as_posix()}"
+    try:
+        parsed = make_url(raw)
+    except sa_exc.ArgumentError:
+        raise BadDatabaseUrl(url=url) from None
+    backend = parsed.get_backend_name()
+    if backend in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        if parsed.drivername != "sqlite":
+            raise BadDatabaseUrl(url=url)
+        return parsed
+    raise BadDatabaseUrl(url=url)
+
+
+def redact(url: URL | str) -> str:
+    """The URL without its password, for messages and logs."""
+    parsed = url if isinstance(url, URL) else make_url(url)
+    return parsed.render_as_string(hide_password=True)
+
+
+class Database:
+    """One process's handle on the shared database."""
+
+    def __init__(self, url: str, settings: DatabaseSettings | None = None) -> None:
+        self.settings = settings or DatabaseSettings()
+        self.url = normalise_url(url)
+        self.display_url = redact(self.url)
+        self.dialect = self.url.get_backend_name()
+        self.engine = self._make_engine()
+        self._readonly_engine = self.engine.execution_options(motcua_readonly=True)
+        self._schema_checked = False
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    # --- engine ----------------------------------------------------------------------------
+
+    def _make_engine(self) -> Engine:
+        if self.is_sqlite:
+            return self._make_sqlite_engine()
+        return create_engine(
+            self.url,
+            pool_pre_ping=True,
+            pool_size=2,
+            max_overflow=4,
+            connect_args={
+                "connect_timeout": 10,
+                "application_name": "motcua",
+                # A row lock held longer than the busy timeout fails instead of hanging.
+                "options": f"-c lock_timeout={int(self.settings.busy_timeout * 1000)}",
+            },
+        )
+
+    def _make_sqlite_engine(self) -> Engine:
+        database = self.url.database or ""
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        timeout = self.settings.busy_timeout
+        engine = create_engine(
+            self.url,
+            connect_args={"timeout": timeout, "check_same_thread": False},
+        )
+        synchronous = self.settings.sqlite_synchronous
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+            # Let SQLAlchemy's "begin" event below issue BEGIN itself.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute(f"PRAGMA synchronous = {synchronous}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Any) -> None:
+            readonly = connection.get_execution_options().get("motcua_readonly", False)
+            connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+        return engine
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # --- transactions ----------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(
+        self, *, readonly: bool = False, check_schema: bool = True
+    ) -> Iterator[Session]:
+        """One all-or-nothing transaction; database failures become :class:`DatabaseError`."""
+        if check_schema and not self._schema_checked:
+            self.check_schema()
+        engine = self._readonly_engine if readonly else self.engine
+        with translate_errors(self), Session(engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    def run(self, work: Callable[[Session], T], *, readonly: bool = False) -> T:
+        """Run ``work`` in one transaction, retrying when the server asks for a retry.
+
+        A deadlock or serialization failure on PostgreSQL, or an SQLite lock that outlived the
+        busy timeout, rolls the whole transaction back; running it again is then safe.
+        """
+        for attempt in range(1, _MAX_ATTEMPTS + 1):
+            try:
+                with self.transaction(readonly=readonly) as session:
+                    return work(session)
+            except _Retry as retry:
+                if attempt == _MAX_ATTEMPTS:
+                    raise retry.final from None
+                log.info("transaction retried (%s), attempt %d", retry.reason, attempt)
+                time.sleep(0.01 * attempt)
+        raise AssertionError("unreachable")
+
+    # --- schema ----------------------------------------------------------------------------
+
+    def current_revision(self) -> str | None:
+        """The schema revision in the database; None when it has no schema."""
+        with translate_errors(self), self.engine.connect() as conn:
+            if not _has_table(conn, "alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    def check_schema(self) -> None:
+        """Refuse to work on a missing, old or unknown schema (exit code 4)."""
+        current = self.current_revision()
+        if current == HEAD_REVISION:
+            self._schema_checked = True
+            return
+        if current is None:
+            raise SchemaOutdated("error.schema_missing", url=self.display_url)
+        if current in KNOWN_REVISIONS:
+            raise SchemaOutdated(url=self.display_url, current=current)
+        raise SchemaTooNew(url=self.display_url, current=current)
+
+    def upgrade(self) -> str:
+        """Create or migrate the schema to the newest revision; returns it."""
+        from shared.migrations import upgrade
+
+        with translate_errors(self):
+            upgrade(self.engine)
+        self._schema_checked = False
+        self.check_schema()
+        return HEAD_REVISION
+
+
+def _has_table(conn: Any, name: str) -> bool:
+    from sqlalchemy import inspect
+
+    return inspect(conn).has_table(name)
+
+
+class _Retry(Exception):
+    def __init__(self, reason: str, final: Exception) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.final = final
+
+
+@contextmanager
+def translate_errors(db: Database) -> Iterator[None]:
+    """Turn driver errors into the product's typed errors with a message for a person."""
+    try:
+        yield
+    except sa_exc.DBAPIError as exc:
+        raise _classify(db, exc) from exc
+
+
+def _classify(db: Database, exc: sa_exc.DBAPIError) -> Exception:
+    orig = exc.orig
+    detail = _first_line(orig)
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate in _RETRY_SQLSTATES:
+        return _Retry(sqlstate or "", DatabaseBusy())
+    if db.is_sqlite:
+        if isinstance(orig, sqlite3.OperationalError) and "locked" in detail:
+            return _Retry("sqlite locked", DatabaseBusy())
+        if isinstance(orig, sqlite3.OperationalError) and (
+            "unable to open" in detail or "disk i/o" in detail.lower()
+        ):
+            return DatabaseUnreachable(url=db.display_url, detail=detail)
+        if isinstance(orig, sqlite3.DatabaseError) and not isinstance(
+            orig, sqlite3.IntegrityError | sqlite3.ProgrammingError
+        ):
+            if "no such table" in detail:
+                return SchemaOutdated("error.schema_missing", url=db.display_url)
+            return DatabaseLost(detail=detail)
+        return exc
+    if exc.connection_invalidated or isinstance(
+        exc, sa_exc.OperationalError | sa_exc.InterfaceError
+    ):
+        if sqlstate is None or sqlstate.startswith("08") or sqlstate.startswith("57P"):
+            if _never_connected(exc):
+                return DatabaseUnreachable(url=db.display_url, detail=detail)
+            return DatabaseLost(detail=detail)
+    if sqlstate == "42P01":  # undefined table
+        return SchemaOutdated("error.schema_missing", url=db.display_url)
+    return exc
+
+
+def _never_connected(exc: sa_exc.DBAPIError) -> bool:
+    text_ = str(exc.orig).lower()
+    return any(
+        marker in text_
+        for marker in (
+            "connection refused",
+            "could not connect",
+            "connection failed",
+            "name or service not known",
+            "timeout expired",
+            "does not exist",
+            "no such host",
+            "could not translate host",
+        )
+    )
+
+
+def _first_line(orig: BaseException | None) -> str:
+    return (str(orig) if orig is not None else "").strip().splitlines()[0:1][0] if orig else ""

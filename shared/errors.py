@@ -1,0 +1,147 @@
+"""One family of typed errors whose messages are fit for a person.
+
+Every error carries a translation key and its parameters, so its text follows the current
+language (:mod:`shared.i18n`), and an exit code for the ``motcua`` command:
+2 usage, 3 refused by the rules, 4 database unreachable or schema old.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from shared.i18n import tr
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_REFUSED = 3
+EXIT_DATABASE = 4
+
+
+class MotcuaError(Exception):
+    """Base of every error the product expects and explains."""
+
+    exit_code: ClassVar[int] = EXIT_REFUSED
+    key: ClassVar[str] = ""
+
+    def __init__(self, key: str | None = None, /, **params: object) -> None:
+        self.message_key = key or self.key
+        self.params = params
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return tr(self.message_key, **self.params)
+
+    def message_in(self, language: str) -> str:
+        return tr(self.message_key, language=language, **self.params)
+
+    @property
+    def code(self) -> str:
+        """A stable machine-readable name, e.g. ``illegal_transition``."""
+        return self.message_key.split(".", 1)[-1]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# --- refused by the rules (exit 3) -----------------------------------------------------------
+
+
+class QueueError(MotcuaError):
+    """The queue rules refuse the request."""
+
+
+class UnknownService(QueueError):
+    key = "error.unknown_service"
+
+
+class UnknownCounter(QueueError):
+    key = "error.unknown_counter"
+
+
+class UnknownPriorityGroup(QueueError):
+    key = "error.unknown_priority"
+
+
+class UnknownTicket(QueueError):
+    key = "error.unknown_ticket"
+
+
+class IllegalTransition(QueueError):
+    key = "error.illegal_transition"
+
+
+class CounterPaused(QueueError):
+    key = "error.counter_paused"
+
+
+class CounterStateUnchanged(QueueError):
+    key = "error.counter_already"
+
+
+class NumberRangeExhausted(QueueError):
+    key = "error.range_exhausted"
+
+
+class ServiceInactive(QueueError):
+    key = "error.service_inactive"
+
+
+class RequestIdConflict(QueueError):
+    key = "error.request_id_conflict"
+
+
+class CentreError(MotcuaError):
+    """Which centre a command works on is unclear."""
+
+
+class CatalogError(MotcuaError):
+    """A catalogue file is unreadable or wrong; nothing was imported."""
+
+
+class UserError(MotcuaError):
+    """A user account request is refused."""
+
+
+# --- usage (exit 2) --------------------------------------------------------------------------
+
+
+class ConfigError(MotcuaError):
+    exit_code = EXIT_USAGE
+    key = "error.config"
+
+
+class BadDatabaseUrl(MotcuaError):
+    exit_code = EXIT_USAGE
+    key = "error.bad_db_url"
+
+
+# --- database (exit 4) -----------------------------------------------------------------------
+
+
+class DatabaseError(MotcuaError):
+    """The database cannot be used right now; nothing was written."""
+
+    exit_code = EXIT_DATABASE
+
+
+class DatabaseUnreachable(DatabaseError):
+    key = "error.db_unreachable"
+
+
+class DatabaseLost(DatabaseError):
+    key = "error.db_lost"
+
+
+class DatabaseBusy(DatabaseError):
+    key = "error.db_busy"
+
+
+class SchemaOutdated(DatabaseError):
+    """The schema is missing or older than this software: run ``motcua db upgrade``."""
+
+    key = "error.schema_old"
+
+
+class SchemaTooNew(DatabaseError):
+    key = "error.schema_new"

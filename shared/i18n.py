@@ -1,0 +1,245 @@
+"""The one translation mechanism: Vietnamese first, English second.
+
+Every text a person reads (errors, CLI output, later the apps' labels) has a key in
+:data:`MESSAGES` with its Vietnamese and English forms. :func:`tr` picks the current language.
+Texts are NFC-normalised here, once, so nothing downstream has to.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from contextvars import ContextVar
+from typing import Final
+
+LANGUAGES: Final = ("vi", "en")
+
+_language: ContextVar[str] = ContextVar("motcua_language", default="vi")
+
+# key: (Vietnamese, English). Placeholders use str.format names.
+MESSAGES: Final[dict[str, tuple[str, str]]] = {
+    # --- errors: usage and catalogue -------------------------------------------------------
+    "error.unknown_service": (
+        "Không có dịch vụ mã “{code}”. Xem danh sách bằng lệnh: motcua catalog show",
+        "There is no service with code “{code}”. List them with: motcua catalog show",
+    ),
+    "error.unknown_counter": (
+        "Không có quầy số {number}. Xem danh sách bằng lệnh: motcua catalog show",
+        "There is no counter number {number}. List them with: motcua catalog show",
+    ),
+    "error.unknown_priority": (
+        "Không có nhóm ưu tiên “{code}”. Các nhóm hiện có: {known}",
+        "There is no priority group “{code}”. Known groups: {known}",
+    ),
+    "error.unknown_ticket": (
+        "Không tìm thấy phiếu số thứ tự có mã {ticket_id}.",
+        "No ticket with id {ticket_id}.",
+    ),
+    "error.unknown_centre": (
+        "Không có trung tâm mã “{code}” trong cơ sở dữ liệu.",
+        "There is no centre with code “{code}” in the database.",
+    ),
+    "error.no_centre": (
+        "Cơ sở dữ liệu chưa có danh mục. Hãy nạp danh mục: motcua catalog import TỆP.toml",
+        "The database has no catalogue yet. Load one: motcua catalog import FILE.toml",
+    ),
+    "error.many_centres": (
+        "Cơ sở dữ liệu có nhiều trung tâm ({codes}). Chọn một bằng tùy chọn --centre "
+        "hoặc khóa centre.code trong tệp cấu hình.",
+        "The database holds several centres ({codes}). Choose one with --centre "
+        "or centre.code in the configuration file.",
+    ),
+    "error.illegal_transition": (
+        "Không thể {action} phiếu {number}: phiếu đang ở trạng thái “{status}”.",
+        "Cannot {action} ticket {number}: it is “{status}”.",
+    ),
+    "error.counter_paused": (
+        "Quầy số {number} đang tạm dừng. Mở lại quầy trước khi gọi số.",
+        "Counter {number} is paused. Resume it before calling.",
+    ),
+    "error.counter_already": (
+        "Quầy số {number} đã ở trạng thái “{state}”.",
+        "Counter {number} is already {state}.",
+    ),
+    "error.counter_not_serving": (
+        "Quầy số {number} không phục vụ dịch vụ “{service}”.",
+        "Counter {number} does not serve “{service}”.",
+    ),
+    "error.range_exhausted": (
+        "Dịch vụ “{service}” đã phát hết số trong ngày (đến {end}). Quản lý cần mở rộng dải số "
+        "trong danh mục.",
+        "Service “{service}” has issued every number of the day (up to {end}). A manager must "
+        "widen its number range in the catalogue.",
+    ),
+    "error.service_inactive": (
+        "Dịch vụ “{code}” đã ngừng cấp số.",
+        "Service “{code}” no longer issues tickets.",
+    ),
+    "error.request_id_conflict": (
+        "Mã yêu cầu “{request_id}” đã được dùng cho một phiếu khác ({service}).",
+        "Request id “{request_id}” was already used for another ticket ({service}).",
+    ),
+    "error.catalog_file": (
+        "{file}: {detail}",
+        "{file}: {detail}",
+    ),
+    "error.catalog_entry": (
+        "{file}, dòng {line}, trường “{field}”: {detail}",
+        "{file}, line {line}, field “{field}”: {detail}",
+    ),
+    "error.catalog_unreadable": (
+        "Không đọc được tệp danh mục {file}: {detail}",
+        "Cannot read catalogue file {file}: {detail}",
+    ),
+    "error.user_exists": (
+        "Tên đăng nhập “{name}” đã tồn tại.",
+        "User name “{name}” already exists.",
+    ),
+    "error.bad_role": (
+        "Vai trò “{role}” không hợp lệ; chọn một trong: {known}.",
+        "Role “{role}” is not valid; choose one of: {known}.",
+    ),
+    "error.bad_password": (
+        "Mật khẩu phải có ít nhất {min} ký tự.",
+        "The password must have at least {min} characters.",
+    ),
+    "error.bad_user_name": (
+        "Tên đăng nhập chỉ gồm chữ không dấu, số, dấu chấm, gạch ngang hoặc gạch dưới "
+        "(3–64 ký tự).",
+        "A user name holds only letters a–z, digits, dot, dash or underscore (3–64 characters).",
+    ),
+    # --- errors: database and configuration --------------------------------------------------
+    "error.db_unreachable": (
+        "Không kết nối được cơ sở dữ liệu {url}: {detail}. Kiểm tra máy chủ đang chạy và "
+        "địa chỉ (--db hoặc MOTCUA_DB_URL) đúng.",
+        "Cannot reach the database {url}: {detail}. Check that the server is running and "
+        "the address (--db or MOTCUA_DB_URL) is right.",
+    ),
+    "error.db_lost": (
+        "Mất kết nối cơ sở dữ liệu giữa chừng; thao tác chưa được ghi, hãy thử lại. ({detail})",
+        "The database connection was lost mid-way; nothing was saved, please try again. ({detail})",
+    ),
+    "error.db_busy": (
+        "Cơ sở dữ liệu đang bận quá lâu; thao tác chưa được ghi, hãy thử lại.",
+        "The database stayed busy too long; nothing was saved, please try again.",
+    ),
+    "error.schema_missing": (
+        "Cơ sở dữ liệu {url} chưa được khởi tạo. Chạy: motcua db upgrade",
+        "The database {url} has no schema yet. Run: motcua db upgrade",
+    ),
+    "error.schema_old": (
+        "Cơ sở dữ liệu {url} dùng cấu trúc cũ ({current}). Chạy: motcua db upgrade",
+        "The database {url} has an old schema ({current}). Run: motcua db upgrade",
+    ),
+    "error.schema_new": (
+        "Cơ sở dữ liệu {url} được tạo bởi phiên bản MotCua mới hơn ({current}). "
+        "Hãy cập nhật phần mềm trên máy này.",
+        "The database {url} was made by a newer MotCua ({current}). Update the software on "
+        "this computer.",
+    ),
+    "error.bad_db_url": (
+        "Địa chỉ cơ sở dữ liệu “{url}” không hợp lệ. Ví dụ: sqlite:///C:/MotCua/motcua.sqlite3 "
+        "hoặc postgresql://motcua@192.0.2.10/motcua",
+        "The database address “{url}” is not valid. Examples: sqlite:///C:/MotCua/motcua.sqlite3 "
+        "or postgresql://motcua@192.0.2.10/motcua",
+    ),
+    "error.config": (
+        "Tệp cấu hình {file}: {detail}",
+        "Configuration file {file}: {detail}",
+    ),
+    # --- statuses and actions (used inside messages) -----------------------------------------
+    "status.waiting": ("đang chờ", "waiting"),
+    "status.called": ("đã gọi", "called"),
+    "status.serving": ("đang phục vụ", "being served"),
+    "status.held": ("tạm giữ", "on hold"),
+    "status.done": ("đã xong", "done"),
+    "status.no_show": ("vắng mặt", "no-show"),
+    "status.cancelled": ("đã hủy", "cancelled"),
+    "action.recall": ("gọi lại", "recall"),
+    "action.start": ("bắt đầu phục vụ", "start serving"),
+    "action.finish": ("kết thúc", "finish"),
+    "action.no_show": ("đánh dấu vắng mặt", "mark as no-show"),
+    "action.hold": ("tạm giữ", "hold"),
+    "action.resume": ("đưa lại vào hàng chờ", "put back in the queue"),
+    "action.cancel": ("hủy", "cancel"),
+    "action.transfer": ("chuyển", "transfer"),
+    "counter.paused": ("tạm dừng", "paused"),
+    "counter.open": ("đang mở", "open"),
+    # --- command output ------------------------------------------------------------------------
+    "cli.ticket": ("Số {number} – {service} – {status}", "Number {number} – {service} – {status}"),
+    "cli.ticket_ahead": ("{ahead} người đang chờ trước", "{ahead} people waiting ahead"),
+    "cli.ticket_counter": ("quầy số {counter}", "counter {counter}"),
+    "cli.nothing_waiting": (
+        "Không còn ai chờ ở các dịch vụ của quầy {counter}.",
+        "Nobody is waiting for counter {counter}'s services.",
+    ),
+    "cli.db_upgraded": (
+        "Cơ sở dữ liệu {url} đã ở phiên bản mới nhất ({revision}).",
+        "Database {url} is at the latest schema ({revision}).",
+    ),
+    "cli.catalog_imported": (
+        "Đã nạp danh mục “{centre}”: {sectors} lĩnh vực, {services} dịch vụ, {procedures} thủ tục, "
+        "{counters} quầy, {groups} nhóm ưu tiên.",
+        "Imported catalogue “{centre}”: {sectors} sectors, {services} services, {procedures} "
+        "procedures, {counters} counters, {groups} priority groups.",
+    ),
+    "cli.user_added": ("Đã tạo tài khoản “{name}” ({role}).", "Created user “{name}” ({role})."),
+    "cli.password_prompt": ("Mật khẩu: ", "Password: "),
+    "cli.password_again": ("Nhập lại mật khẩu: ", "Password again: "),
+    "cli.password_mismatch": ("Hai mật khẩu không khớp.", "The passwords differ."),
+    "cli.counter_state": ("Quầy số {number}: {state}", "Counter {number}: {state}"),
+    "cli.status_header_waiting": ("Đang chờ theo dịch vụ", "Waiting per service"),
+    "cli.status_header_counters": ("Các quầy", "Counters"),
+    "cli.status_serving": ("đang phục vụ số {number}", "serving {number}"),
+    "cli.status_idle": ("trống", "idle"),
+    "cli.unexpected": (
+        "Lỗi không mong đợi: {detail}. Chi tiết đã ghi vào nhật ký {log}.",
+        "Unexpected error: {detail}. Details were written to the log {log}.",
+    ),
+    "demo.title": ("Mô phỏng một ngày làm việc", "A simulated working day"),
+    "demo.database": ("Cơ sở dữ liệu", "Database"),
+    "demo.tickets": ("Phiếu đã phát", "Tickets issued"),
+    "demo.served": ("Đã phục vụ", "Served"),
+    "demo.no_show": ("Vắng mặt", "No-shows"),
+    "demo.left": ("Còn chờ lúc đóng cửa", "Still waiting at closing"),
+    "demo.wait": ("Thời gian chờ (phút)", "Waiting time (minutes)"),
+    "demo.mean": ("trung bình", "mean"),
+    "demo.p90": ("p90", "p90"),
+    "demo.service": ("Dịch vụ", "Service"),
+    "demo.all": ("Tất cả", "All"),
+    "demo.counters": ("Số quầy", "Counters"),
+    "demo.checks": ("Kiểm tra", "Checks"),
+    "demo.checks_ok": (
+        "không số trùng, không phiếu bị gọi hai lần",
+        "no duplicate number, no ticket called twice",
+    ),
+}
+
+
+def set_language(language: str) -> None:
+    """Select the language for this thread/context (``"vi"`` or ``"en"``)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, not {language!r}")
+    _language.set(language)
+
+
+def current_language() -> str:
+    return _language.get()
+
+
+def tr(key: str, /, language: str | None = None, **params: object) -> str:
+    """The text for ``key`` in ``language`` (default: the current one), NFC-normalised."""
+    vi, en = MESSAGES[key]
+    template = en if (language or _language.get()) == "en" else vi
+    return nfc(template.format(**params) if params else template)
+
+
+def nfc(text: str) -> str:
+    """NFC-normalise a text: Vietnamese typed on some keyboards arrives decomposed."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Search key ignoring tone marks and case: "Đăng ký Khai sinh" -> "dang ky khai sinh"."""
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return " ".join(stripped.casefold().split())

@@ -1,0 +1,33 @@
+"""Schema migrations (Alembic). ``HEAD_REVISION`` must name the newest file in ``versions/``.
+
+Kept inside the ``shared`` package so the same migrations run from source, a wheel or the
+bundle; :func:`upgrade` drives Alembic without any ``alembic.ini``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+HEAD_REVISION = "0001_initial"
+KNOWN_REVISIONS = ("0001_initial",)
+"""Every revision this software knows, oldest first (a test checks it against the files)."""
+
+HERE = Path(__file__).resolve().parent
+
+
+def alembic_config(engine: Engine | None = None):  # noqa: ANN201 - alembic.config.Config
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(HERE))
+    if engine is not None:
+        config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), revision)

@@ -1,0 +1,348 @@
+"""The data model (SQLAlchemy 2.0 typed ORM). Alembic migrations in ``shared/migrations``.
+
+Times are stored in UTC; the centre's *local day* (``business_day``) is stored beside the ticket,
+computed once, in the centre's time zone, when the ticket is issued. Nothing is ever deleted:
+catalogue entries are deactivated, tickets end in a final status, and every state change appends
+one row to :class:`Event`, whose id only grows (displays, audit and reports read it).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+TICKET_STATUSES = ("waiting", "called", "serving", "held", "done", "no_show", "cancelled")
+ACTIVE_STATUSES = ("called", "serving")
+"""A ticket in one of these is the current ticket of its counter (at most one per counter)."""
+FINAL_STATUSES = ("done", "no_show", "cancelled")
+USER_ROLES = ("clerk", "manager", "admin")
+COUNTER_MODES = ("fifo", "order", "weighted")
+PRIORITY_POLICIES = ("strict", "interleave")
+PLACEMENTS = ("keep", "front", "back")
+BAND_FRONT = 0
+BAND_NORMAL = 1
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on every backend (SQLite stores it naive, in UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; pass an aware one")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Centre(Base):
+    """A service centre (or a ministry's one-stop desk). A province may keep many in one DB."""
+
+    __tablename__ = "centres"
+    __table_args__ = (
+        CheckConstraint(f"priority_policy IN {_in(PRIORITY_POLICIES)}", name="priority_policy"),
+        CheckConstraint(f"transfer_placement IN {_in(PLACEMENTS)}", name="transfer_placement"),
+        CheckConstraint("priority_every BETWEEN 1 AND 50", name="priority_every"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    name_en: Mapped[str] = mapped_column(String(255), default="")
+    agency: Mapped[str] = mapped_column(String(255), default="")
+    agency_eid: Mapped[str] = mapped_column(String(32), default="")
+    place: Mapped[str] = mapped_column(String(128), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
+    priority_policy: Mapped[str] = mapped_column(String(16), default="strict")
+    priority_every: Mapped[int] = mapped_column(default=3)
+    transfer_placement: Mapped[str] = mapped_column(String(8), default="keep")
+    catalog_revision: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime]
+
+
+class Sector(Base):
+    """A field of procedures (lĩnh vực), e.g. Tư pháp, Đất đai."""
+
+    __tablename__ = "sectors"
+    __table_args__ = (UniqueConstraint("centre_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(255))
+    name_en: Mapped[str] = mapped_column(String(255), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Service(Base):
+    """A queue: what a citizen takes a number for on the kiosk."""
+
+    __tablename__ = "services"
+    __table_args__ = (
+        UniqueConstraint("centre_id", "code"),
+        CheckConstraint("number_start >= 0", name="number_start"),
+        CheckConstraint("number_end IS NULL OR number_end >= number_start", name="number_end"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    sector_id: Mapped[int | None] = mapped_column(ForeignKey("sectors.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(255))
+    name_en: Mapped[str] = mapped_column(String(255), default="")
+    prefix: Mapped[str] = mapped_column(String(2), default="")
+    number_start: Mapped[int] = mapped_column(default=1)
+    number_end: Mapped[int | None]
+    digits: Mapped[int] = mapped_column(default=0)
+    daily_reset: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Procedure(Base):
+    """An administrative procedure (thủ tục hành chính) with its national code."""
+
+    __tablename__ = "procedures"
+    __table_args__ = (
+        UniqueConstraint("centre_id", "code"),
+        CheckConstraint(
+            "(processing_days IS NULL) <> (processing_hours IS NULL)", name="processing_time"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text, default="")
+    sector_id: Mapped[int] = mapped_column(ForeignKey("sectors.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    processing_days: Mapped[float | None] = mapped_column(Numeric(6, 2, asdecimal=False))
+    processing_hours: Mapped[float | None] = mapped_column(Numeric(6, 2, asdecimal=False))
+    cutoff: Mapped[str | None] = mapped_column(String(5))
+    fee: Mapped[int] = mapped_column(BigInteger, default=0)
+    fee_note: Mapped[str] = mapped_column(Text, default="")
+    documents: Mapped[list[Any]] = mapped_column(default=list)
+    version: Mapped[int] = mapped_column(default=1)
+    """Grows whenever deadline, fee or documents change; dossiers keep the version they got."""
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Counter(Base):
+    """A numbered counter (quầy) where a clerk calls tickets."""
+
+    __tablename__ = "counters"
+    __table_args__ = (
+        UniqueConstraint("centre_id", "number"),
+        CheckConstraint(f"mode IN {_in(COUNTER_MODES)}", name="mode"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    number: Mapped[int]
+    name: Mapped[str] = mapped_column(String(255), default="")
+    mode: Mapped[str] = mapped_column(String(16), default="fifo")
+    paused: Mapped[bool] = mapped_column(default=False)
+    normal_streak: Mapped[int] = mapped_column(default=0)
+    """Normal tickets called since the last priority one (for the interleave policy)."""
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class CounterService(Base):
+    """Which services a counter calls, in priority order (``position``) or by ``weight``."""
+
+    __tablename__ = "counter_services"
+    __table_args__ = (CheckConstraint("weight BETWEEN 1 AND 100", name="weight"),)
+
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+    weight: Mapped[int] = mapped_column(default=1)
+
+
+class PriorityGroup(Base):
+    """A priority group (người cao tuổi, người khuyết tật, …): configurable data."""
+
+    __tablename__ = "priority_groups"
+    __table_args__ = (UniqueConstraint("centre_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(255))
+    name_en: Mapped[str] = mapped_column(String(255), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class User(Base):
+    """A clerk, manager or administrator. Passwords are stored as argon2 hashes only."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(f"role IN {_in(USER_ROLES)}", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(255), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+
+
+class TicketSequence(Base):
+    """The last sequence number given per service and period (the local day, when it resets).
+
+    Numbering is an atomic upsert of this row (``… ON CONFLICT DO UPDATE … RETURNING``), never
+    ``max + 1``; the unique constraint on tickets backs it.
+    """
+
+    __tablename__ = "ticket_sequences"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    period: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(default=0)
+
+
+class Ticket(Base):
+    """A queue ticket. Holds no personal data."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("origin_service_id", "business_day", "seq"),
+        UniqueConstraint("request_id"),
+        CheckConstraint(f"status IN {_in(TICKET_STATUSES)}", name="status"),
+        Index(
+            "ix_tickets_waiting",
+            "centre_id",
+            "business_day",
+            "status",
+            "queue_band",
+            "queued_at",
+        ),
+        Index(
+            "uq_tickets_current_per_counter",
+            "counter_id",
+            unique=True,
+            sqlite_where=text(f"status IN {_in(ACTIVE_STATUSES)}"),
+            postgresql_where=text(f"status IN {_in(ACTIVE_STATUSES)}"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    origin_service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    """The service that numbered the ticket; numbers are unique per (origin, local day)."""
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    """The queue the ticket is in now (differs from the origin after a transfer)."""
+    business_day: Mapped[date] = mapped_column(Date)
+    seq: Mapped[int]
+    number: Mapped[str] = mapped_column(String(16))
+    priority_group_id: Mapped[int | None] = mapped_column(ForeignKey("priority_groups.id"))
+    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    language: Mapped[str] = mapped_column(String(2), default="vi")
+    issued_at: Mapped[datetime]
+    queued_at: Mapped[datetime]
+    """Position in the queue within its band (the issue time, or the time of a transfer)."""
+    waiting_since: Mapped[datetime]
+    """When the ticket last entered a queue (issue, transfer, resume): waits count from it."""
+    queue_band: Mapped[int] = mapped_column(default=BAND_NORMAL)
+    """0: placed at the front (transfer/resume), 1: normal."""
+    cycle: Mapped[int] = mapped_column(default=1)
+    """Times the ticket entered a queue; a call is unique per (ticket, cycle)."""
+    called_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    """The counter that called (or serves, or last served) the ticket."""
+    target_counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    """When set, only this counter may call the ticket (transfer to a counter, resume)."""
+    recall_count: Mapped[int] = mapped_column(default=0)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class Call(Base):
+    """One call of a ticket by a counter; unique per (ticket, cycle): never called twice."""
+
+    __tablename__ = "calls"
+    __table_args__ = (UniqueConstraint("ticket_id", "cycle"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    cycle: Mapped[int]
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"))
+    called_at: Mapped[datetime]
+    waited_seconds: Mapped[float]
+
+
+class Event(Base):
+    """The append-only event log. The id grows in commit order (see ``shared.events``)."""
+
+    __tablename__ = "events"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    at: Mapped[datetime]
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"))
+    kind: Mapped[str] = mapped_column(String(48))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+Index("ix_events_ticket", Event.ticket_id)
+Index("ix_calls_counter", Call.counter_id, Call.called_at)
+Index("ix_tickets_day_service", Ticket.business_day, Ticket.service_id)

@@ -1,0 +1,285 @@
+"""The one settings schema: every option with its type, default, bounds and description.
+
+Settings come from, lowest precedence first: the defaults below; a TOML file (``--config PATH``,
+else ``MOTCUA_CONFIG``, else ``motcua.toml`` in the per-user config directory, if it exists);
+the environment (``MOTCUA_DB_URL``); the command line (``--db``). The commented sample file
+``assets/config/motcua.sample.toml`` is generated from this schema (``motcua config sample``)
+and a test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from shared.errors import ConfigError
+
+APP_NAME = "motcua"
+APP_AUTHOR = "MotCua"
+
+
+def option(
+    default: Any,
+    description: str,
+    *,
+    choices: tuple[Any, ...] | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> Any:
+    """A settings field with the documentation and bounds the loader checks."""
+    return field(
+        default=default,
+        metadata={
+            "description": description,
+            "choices": choices,
+            "minimum": minimum,
+            "maximum": maximum,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    """[database] where the shared data lives."""
+
+    url: str = option(
+        "",
+        "Database address. Empty: an SQLite file in this user's data folder (one-PC centres). "
+        "Several PCs: postgresql://USER:PASSWORD@HOST/DBNAME. Overridden by MOTCUA_DB_URL "
+        "and --db.",
+    )
+    sqlite_synchronous: str = option(
+        "FULL",
+        "SQLite durability. FULL: a ticket that was printed survives a power cut. NORMAL: "
+        "faster, but the last tickets may be lost (and their numbers issued again) on a power "
+        "cut.",
+        choices=("FULL", "NORMAL"),
+    )
+    busy_timeout: float = option(
+        30.0,
+        "Seconds to wait for another PC or program holding the database before giving up.",
+        minimum=1.0,
+        maximum=600.0,
+    )
+
+
+@dataclass(frozen=True)
+class CentreSettings:
+    """[centre] which centre of the database this computer belongs to."""
+
+    code: str = option(
+        "",
+        "Code of the centre (as in the catalogue). Empty: the only centre in the database.",
+    )
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    """[ui] language of screens and messages."""
+
+    language: str = option(
+        "vi",
+        "Language of messages: vi (Tiếng Việt) or en (English).",
+        choices=("vi", "en"),
+    )
+
+
+@dataclass(frozen=True)
+class LoggingSettings:
+    """[logging] the technical log (never holds personal data)."""
+
+    level: str = option(
+        "INFO",
+        "Log level.",
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+    )
+    directory: str = option(
+        "",
+        "Folder for log files. Empty: this user's log folder.",
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    centre: CentreSettings = field(default_factory=CentreSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
+    source: str = field(default="", compare=False)
+    """The configuration file these settings were read from (empty: defaults only)."""
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url or default_sqlite_url()
+
+    @property
+    def log_dir(self) -> Path:
+        return Path(self.logging.directory or platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))
+
+
+SECTIONS: dict[str, type] = {
+    "database": DatabaseSettings,
+    "centre": CentreSettings,
+    "ui": UiSettings,
+    "logging": LoggingSettings,
+}
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR))
+
+
+def default_sqlite_url() -> str:
+    return f"sqlite:///{(data_dir() / 'motcua.sqlite3').as_posix()}"
+
+
+def find_config_file(
+    explicit: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
+) -> Path | None:
+    """The configuration file to read, by precedence; None when there is none."""
+    if explicit:
+        return Path(explicit)
+    env = (os.environ if environ is None else environ).get("MOTCUA_CONFIG")
+    if env:
+        return Path(env)
+    candidate = config_dir() / "motcua.toml"
+    return candidate if candidate.is_file() else None
+
+
+def load_settings(
+    config: str | os.PathLike[str] | None = None,
+    *,
+    db_url: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Read the settings by precedence; a wrong file raises :class:`ConfigError`."""
+    env = os.environ if environ is None else environ
+    path = find_config_file(config, env)
+    settings = Settings()
+    if path is not None:
+        settings = _from_file(path)
+    url = db_url or env.get("MOTCUA_DB_URL")
+    if url:
+        settings = replace(settings, database=replace(settings.database, url=url))
+    return settings
+
+
+def _from_file(path: Path) -> Settings:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(file=str(path), detail="không tìm thấy tệp / file not found") from None
+    except OSError as exc:
+        raise ConfigError(file=str(path), detail=exc.strerror or str(exc)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(file=str(path), detail=str(exc)) from None
+    return parse_settings(data, source=str(path))
+
+
+def parse_settings(data: dict[str, Any], source: str = "<settings>") -> Settings:
+    """Check ``data`` (a parsed TOML document) against the schema and build :class:`Settings`."""
+    sections: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in SECTIONS:
+            raise ConfigError(
+                file=source,
+                detail=f"[{name}]: mục không có trong cấu hình / unknown section "
+                f"(known: {', '.join(SECTIONS)})",
+            )
+        if not isinstance(value, dict):
+            raise ConfigError(file=source, detail=f"{name}: phải là một bảng / must be a table")
+        sections[name] = _parse_section(SECTIONS[name], name, value, source)
+    return Settings(**sections, source=source)
+
+
+def _parse_section(cls: type, section: str, values: dict[str, Any], source: str) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in values.items():
+        where = f"{section}.{key}"
+        spec = known.get(key)
+        if spec is None:
+            raise ConfigError(
+                file=source,
+                detail=f"{where}: khóa không có trong cấu hình / unknown key "
+                f"(known: {', '.join(known)})",
+            )
+        expected = {"str": str, "float": float, "int": int, "bool": bool}[str(spec.type)]
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
+            raise ConfigError(
+                file=source,
+                detail=f"{where}: cần kiểu {expected.__name__} / must be {expected.__name__}, "
+                f"got {value!r}",
+            )
+        meta = spec.metadata
+        if meta["choices"] and value not in meta["choices"]:
+            choices = ", ".join(map(str, meta["choices"]))
+            raise ConfigError(
+                file=source, detail=f"{where}: {value!r} — chọn một / choose one of: {choices}"
+            )
+        if meta["minimum"] is not None and value < meta["minimum"]:
+            raise ConfigError(file=source, detail=f"{where}: ≥ {meta['minimum']}, got {value}")
+        if meta["maximum"] is not None and value > meta["maximum"]:
+            raise ConfigError(file=source, detail=f"{where}: ≤ {meta['maximum']}, got {value}")
+        kwargs[key] = value
+    return cls(**kwargs)
+
+
+def sample_config() -> str:
+    """The commented sample configuration file, generated from the schema."""
+    lines = [
+        "# MotCua Queue — sample configuration file.",
+        "#",
+        "# Copy it to the path printed by `motcua config path`, or pass it with --config /",
+        "# MOTCUA_CONFIG. Every option is shown with its default, commented out: remove the",
+        "# leading '# ' of a line to change it. Unknown keys are refused, so a typo is noticed.",
+        "# Generated from shared/settings.py by `motcua config sample`.",
+    ]
+    for name, cls in SECTIONS.items():
+        lines += ["", f"[{name}]", f"# {(cls.__doc__ or '').strip().split('] ', 1)[-1]}"]
+        for spec in fields(cls):
+            meta = spec.metadata
+            lines.append("")
+            for chunk in _wrap(meta["description"]):
+                lines.append(f"# {chunk}")
+            if meta["choices"]:
+                lines.append(f"# One of: {', '.join(map(str, meta['choices']))}.")
+            if meta["minimum"] is not None:
+                lines.append(f"# From {meta['minimum']:g} to {meta['maximum']:g}.")
+            lines.append(f"# {spec.name} = {_toml_value(spec.default)}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return repr(value)
+
+
+def _wrap(text: str, width: int = 96) -> list[str]:
+    out: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            out.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        out.append(line)
+    return out

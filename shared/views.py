@@ -1,0 +1,76 @@
+"""Plain data returned by the use cases: frozen dataclasses, never live ORM objects."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+class JsonView:
+    def to_json(self) -> dict[str, Any]:
+        return _jsonable(asdict(self))  # type: ignore[call-overload]
+
+
+@dataclass(frozen=True)
+class TicketView(JsonView):
+    id: int
+    number: str
+    """As printed: "1023", "A012"."""
+    service: str
+    """Code of the queue the ticket is in now."""
+    service_name: str
+    service_name_en: str
+    status: str
+    priority: str | None
+    """Code of the priority group, or None."""
+    issued_at: datetime
+    called_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    counter: int | None
+    """Number of the counter that called, serves or served the ticket."""
+    target_counter: int | None
+    """When waiting for one counter only (transfer to a counter, resume)."""
+    ahead: int | None
+    """People waiting ahead of it (None unless the ticket is waiting)."""
+    business_day: date
+    recall_count: int
+    cycle: int
+    centre: str
+
+
+@dataclass(frozen=True)
+class ServiceWaiting(JsonView):
+    code: str
+    name: str
+    name_en: str
+    waiting: int
+    priority_waiting: int
+
+
+@dataclass(frozen=True)
+class CounterState(JsonView):
+    number: int
+    name: str
+    paused: bool
+    services: list[str]
+    ticket: TicketView | None
+
+
+@dataclass(frozen=True)
+class QueueStatus(JsonView):
+    centre: str
+    business_day: date
+    services: list[ServiceWaiting] = field(default_factory=list)
+    counters: list[CounterState] = field(default_factory=list)
