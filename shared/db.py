@@ -149,6 +149,8 @@ class Database:
         engine = self._readonly_engine if readonly else self.engine
         with translate_errors(self), Session(engine, expire_on_commit=False) as session:
             with session.begin():
+                # Begin now (SQLite: take the write lock now), not at the first statement.
+                session.connection()
                 yield session
 
     def run(self, work: Callable[[Session], T], *, readonly: bool = False) -> T:

@@ -258,9 +258,9 @@ class QueueEngine:
         now: datetime | None = None,
     ) -> TicketView:
         """Issue the next number of a service. A repeated ``request_id`` returns the same ticket."""
-        moment = ensure_aware(now)
 
         def work(s: Session) -> TicketView:
+            arrived = ensure_aware(now)
             centre = self._centre(s)
             if request_id:
                 existing = s.scalar(select(Ticket).where(Ticket.request_id == request_id))
@@ -270,8 +270,11 @@ class QueueEngine:
             if not service.active:
                 raise ServiceInactive(code=service_code)
             group = self._priority_group(s, centre, priority) if priority else None
-            day = local_day(moment, centre.timezone)
+            day = local_day(arrived, centre.timezone)
             seq = self._next_seq(s, service, day if service.daily_reset else NO_RESET_PERIOD)
+            # Read the clock again now that the sequence row is ours: issue times then follow
+            # the numbers, so "oldest first" and "smallest number first" agree.
+            moment = ensure_aware(now)
             value = service.number_start + seq - 1
             if service.number_end is not None and value > service.number_end:
                 raise NumberRangeExhausted(service=service.name, end=service.number_end)
@@ -352,9 +355,8 @@ class QueueEngine:
 
         The counter's current ticket, if any, is finished first (the clerk moved on).
         """
-        moment = ensure_aware(now)
-
         def work(s: Session) -> TicketView | None:
+            moment = ensure_aware(now)
             centre = self._centre(s)
             counter = self._counter(s, centre, counter_number, lock=True)
             if counter.paused:
@@ -501,9 +503,8 @@ class QueueEngine:
         change: Callable[[Session, Centre, Ticket, datetime], dict[str, Any] | None],
         now: datetime | None,
     ) -> TicketView:
-        moment = ensure_aware(now)
-
         def work(s: Session) -> TicketView:
+            moment = ensure_aware(now)
             centre = self._centre(s)
             ticket = self._ticket(s, centre, ticket_id)
             self._check(ticket, transition)
@@ -646,9 +647,8 @@ class QueueEngine:
         return self._set_paused(number, False, now)
 
     def _set_paused(self, number: int, paused: bool, now: datetime | None) -> CounterState:
-        moment = ensure_aware(now)
-
         def work(s: Session) -> CounterState:
+            moment = ensure_aware(now)
             centre = self._centre(s)
             counter = self._counter(s, centre, number, lock=True)
             if counter.paused == paused:
