@@ -39,7 +39,9 @@ log = logging.getLogger("motcua.db")
 T = TypeVar("T")
 
 # PostgreSQL SQLSTATEs worth retrying: the transaction was rolled back and can run again.
-_RETRY_SQLSTATES = {"40001", "40P01", "55P03"}
+_RETRY_SQLSTATES = {"40001", "40P01"}
+# Waited the whole busy timeout for a lock: give up with a message rather than wait again.
+_BUSY_SQLSTATES = {"55P03", "57014"}
 _MAX_ATTEMPTS = 6
 
 
@@ -230,9 +232,11 @@ def _classify(db: Database, exc: sa_exc.DBAPIError) -> Exception:
     sqlstate = getattr(orig, "sqlstate", None)
     if sqlstate in _RETRY_SQLSTATES:
         return _Retry(sqlstate or "", DatabaseBusy())
+    if sqlstate in _BUSY_SQLSTATES:
+        return DatabaseBusy()
     if db.is_sqlite:
-        if isinstance(orig, sqlite3.OperationalError) and "locked" in detail:
-            return _Retry("sqlite locked", DatabaseBusy())
+        if isinstance(orig, sqlite3.OperationalError) and ("locked" in detail or "busy" in detail):
+            return DatabaseBusy()
         if isinstance(orig, sqlite3.OperationalError) and (
             "unable to open" in detail or "disk i/o" in detail.lower()
         ):
@@ -274,4 +278,5 @@ def _never_connected(exc: sa_exc.DBAPIError) -> bool:
 
 
 def _first_line(orig: BaseException | None) -> str:
-    return (str(orig) if orig is not None else "").strip().splitlines()[0:1][0] if orig else ""
+    lines = str(orig).strip().splitlines() if orig is not None else []
+    return lines[0] if lines else ""

@@ -355,6 +355,7 @@ class QueueEngine:
 
         The counter's current ticket, if any, is finished first (the clerk moved on).
         """
+
         def work(s: Session) -> TicketView | None:
             moment = ensure_aware(now)
             centre = self._centre(s)

@@ -38,13 +38,15 @@ def run_stress(url: str, tmp_path: Path) -> tuple[list[dict], list[dict]]:
     ctx = multiprocessing.get_context("spawn")
     go, issuers_done = ctx.Event(), ctx.Event()
     issuers = [
-        ctx.Process(target=stress.issuer,
-                    args=(url, i, PER_ISSUER, str(tmp_path / f"issuer{i}.json"), go))
+        ctx.Process(
+            target=stress.issuer, args=(url, i, PER_ISSUER, str(tmp_path / f"issuer{i}.json"), go)
+        )
         for i in range(ISSUERS)
     ]
     callers = [
-        ctx.Process(target=stress.caller,
-                    args=(url, n, str(tmp_path / f"caller{n}.json"), go, issuers_done))
+        ctx.Process(
+            target=stress.caller, args=(url, n, str(tmp_path / f"caller{n}.json"), go, issuers_done)
+        )
         for n in stress.COUNTERS
     ]
     for p in issuers + callers:
@@ -57,10 +59,12 @@ def run_stress(url: str, tmp_path: Path) -> tuple[list[dict], list[dict]]:
     for p in callers:
         p.join(timeout=300)
         assert p.exitcode == 0, "a calling process failed"
-    issued = [t for i in range(ISSUERS)
-              for t in json.loads((tmp_path / f"issuer{i}.json").read_text())]
-    calls = [c for n in stress.COUNTERS
-             for c in json.loads((tmp_path / f"caller{n}.json").read_text())]
+    issued = [
+        t for i in range(ISSUERS) for t in json.loads((tmp_path / f"issuer{i}.json").read_text())
+    ]
+    calls = [
+        c for n in stress.COUNTERS for c in json.loads((tmp_path / f"caller{n}.json").read_text())
+    ]
     return issued, calls
 
 
@@ -70,9 +74,13 @@ def check(url: str, issued: list[dict], calls: list[dict], *, exact: bool) -> No
         tickets = {t.id: t for t in s.scalars(select(Ticket))}
         codes = dict(s.execute(select(Service.id, Service.code)).all())
         call_rows = s.execute(select(Call.ticket_id, func.count()).group_by(Call.ticket_id)).all()
-        log = list(s.scalars(select(Event).where(Event.kind.in_(("ticket.issued",
-                                                                   "ticket.called")))
-                             .order_by(Event.id)))
+        log = list(
+            s.scalars(
+                select(Event)
+                .where(Event.kind.in_(("ticket.issued", "ticket.called")))
+                .order_by(Event.id)
+            )
+        )
     db.dispose()
 
     # Idempotent issuing across processes: each request id gave exactly one ticket.
@@ -131,8 +139,9 @@ def check(url: str, issued: list[dict], calls: list[dict], *, exact: bool) -> No
         waiting_priority[service].discard(t.id)
         if t.priority_group_id is not None:
             continue
-        passed_over = [pid for code in stress.COUNTERS[e.data["counter"]]
-                       for pid in waiting_priority[code]]
+        passed_over = [
+            pid for code in stress.COUNTERS[e.data["counter"]] for pid in waiting_priority[code]
+        ]
         for pid in passed_over:
             assert position[pid] - position[t.id] <= slack, (
                 f"normal {t.number} called while priority {tickets[pid].number} waited"

@@ -55,7 +55,9 @@ def test_numbers_follow_each_service_range(engine: QueueEngine) -> None:
     assert [engine.issue("CT", now=at(5 + i)).number for i in range(2)] == ["A001", "A002"]
 
 
-def test_numbers_restart_on_the_centres_local_day_not_utc(engine: QueueEngine, db: Database) -> None:
+def test_numbers_restart_on_the_centres_local_day_not_utc(
+    engine: QueueEngine, db: Database
+) -> None:
     # 16:58 and 16:59 UTC are 23:58 and 23:59 in Hà Nội; 17:01 UTC is the next local day.
     late = datetime(2026, 11, 25, 16, 58, tzinfo=UTC)
     first = engine.issue("HT", now=late)
@@ -190,7 +192,11 @@ def test_full_lifecycle_writes_one_event_per_change(engine: QueueEngine, db: Dat
     assert done.status == "done" and done.finished_at == at(9)
     log = events(db)[before:]
     assert [e.kind for e in log] == [
-        "ticket.issued", "ticket.called", "ticket.recall", "ticket.start", "ticket.finish",
+        "ticket.issued",
+        "ticket.called",
+        "ticket.recall",
+        "ticket.start",
+        "ticket.finish",
     ]
     ids = [e.id for e in log]
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
@@ -201,8 +207,16 @@ def test_full_lifecycle_writes_one_event_per_change(engine: QueueEngine, db: Dat
 
 @pytest.mark.parametrize(
     ("action", "status"),
-    [("recall", "waiting"), ("start", "waiting"), ("finish", "waiting"), ("no_show", "waiting"),
-     ("hold", "waiting"), ("resume", "waiting"), ("cancel", "done"), ("start", "done")],
+    [
+        ("recall", "waiting"),
+        ("start", "waiting"),
+        ("finish", "waiting"),
+        ("no_show", "waiting"),
+        ("hold", "waiting"),
+        ("resume", "waiting"),
+        ("cancel", "done"),
+        ("start", "done"),
+    ],
 )
 def test_illegal_transitions_are_refused_with_a_message_for_the_clerk(
     engine: QueueEngine, db: Database, action: str, status: str

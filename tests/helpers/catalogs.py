@@ -111,7 +111,5 @@ def small_catalog(
     directory: Path, *, policy: str = "strict", every: int = 3, placement: str = "keep"
 ) -> Path:
     path = directory / f"catalog-{policy}-{every}-{placement}.toml"
-    path.write_text(
-        SMALL.format(policy=policy, every=every, placement=placement), encoding="utf-8"
-    )
+    path.write_text(SMALL.format(policy=policy, every=every, placement=placement), encoding="utf-8")
     return path

@@ -85,8 +85,15 @@ def issuer(url: str, index: int, count: int, out: str, go: Any) -> None:
     issued = []
     for service, priority, request_id in plan:
         t = engine.issue(service, priority=priority, request_id=request_id)
-        issued.append({"request_id": request_id, "id": t.id, "number": t.number,
-                       "service": t.service, "priority": t.priority})
+        issued.append(
+            {
+                "request_id": request_id,
+                "id": t.id,
+                "number": t.number,
+                "service": t.service,
+                "priority": t.priority,
+            }
+        )
         time.sleep(rng.uniform(0, 0.004))
     db.dispose()
     Path(out).write_text(json.dumps(issued))
@@ -106,8 +113,15 @@ def caller(url: str, counter: int, out: str, go: Any, issuers_done: Any) -> None
                 break
             time.sleep(0.005)
             continue
-        calls.append({"id": t.id, "number": t.number, "service": t.service,
-                      "priority": t.priority, "counter": counter})
+        calls.append(
+            {
+                "id": t.id,
+                "number": t.number,
+                "service": t.service,
+                "priority": t.priority,
+                "counter": counter,
+            }
+        )
         if rng.random() < 0.5:
             engine.finish(t.id)
     db.dispose()
