@@ -160,3 +160,54 @@ def test_many_processes_on_one_sqlite_file(tmp_path: Path) -> None:
 def test_many_processes_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     issued, calls = run_stress(pg_url, tmp_path)
     check(pg_url, issued, calls, exact=False)
+
+
+def follow_log_while_writing(url: str) -> tuple[list[int], list[int]]:
+    """A display-like reader follows "events after the last id I saw" while 4 processes write."""
+    db = Database(url)
+    db.upgrade()
+    import_catalog(db, parse_catalog(stress.catalog_text()))
+    ctx = multiprocessing.get_context("spawn")
+    go = ctx.Event()
+    writers = [ctx.Process(target=stress.plain_issuer, args=(url, i, 80, go)) for i in range(4)]
+    for p in writers:
+        p.start()
+    seen: list[int] = []
+    last = 0
+
+    def poll() -> None:
+        nonlocal last
+        with db.transaction(readonly=True) as s:
+            ids = s.scalars(select(Event.id).where(Event.id > last).order_by(Event.id)).all()
+        seen.extend(ids)
+        if ids:
+            last = ids[-1]
+
+    go.set()
+    while any(p.is_alive() for p in writers):
+        poll()
+    for p in writers:
+        p.join()
+        assert p.exitcode == 0
+    poll()
+    with db.transaction(readonly=True) as s:
+        everything = list(s.scalars(select(Event.id).order_by(Event.id)))
+    db.dispose()
+    return seen, everything
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_a_reader_following_the_event_log_misses_nothing(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    url = (
+        f"sqlite:///{(tmp_path / 'feed.sqlite3').as_posix()}"
+        if backend == "sqlite"
+        else request.getfixturevalue("pg_url")
+    )
+    seen, everything = follow_log_while_writing(url)
+    assert len(everything) == 1 + 4 * 80  # the catalogue import and every ticket
+    assert seen == everything

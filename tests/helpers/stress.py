@@ -126,3 +126,13 @@ def caller(url: str, counter: int, out: str, go: Any, issuers_done: Any) -> None
             engine.finish(t.id)
     db.dispose()
     Path(out).write_text(json.dumps(calls))
+
+
+def plain_issuer(url: str, index: int, count: int, go: Any) -> None:
+    """Issue ``count`` tickets as fast as possible (for the event-log reader test)."""
+    db = Database(url)
+    engine = QueueEngine(db, "STRESS")
+    go.wait()
+    for i in range(count):
+        engine.issue(SERVICES[(index + i) % len(SERVICES)])
+    db.dispose()
