@@ -473,6 +473,10 @@ class _Parser:
             for key, value in (("processing_days", days), ("processing_hours", hours)):
                 if value is not None and not 0 <= value <= 3650:
                     self.loc.error(*where, key, "từ 0 đến 3650 / from 0 to 3650")
+                if value is not None and round(value, 2) != value:
+                    self.loc.error(
+                        *where, key, "tối đa 2 chữ số thập phân / at most 2 decimal places"
+                    )
             cutoff = self._get(table, "cutoff", str, where)
             if cutoff is not None and not _CUTOFF.match(cutoff):
                 self.loc.error(*where, "cutoff", f"“{cutoff}”: ghi dạng HH:MM / write it as HH:MM")

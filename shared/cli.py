@@ -233,6 +233,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = error.exit_code
     except KeyboardInterrupt:
         code = 130
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`): not an error of ours.
+        _silence_stdout()
+        code = EXIT_OK
     except Exception as exc:  # noqa: BLE001 - last resort: a calm message, details in the log
         log.exception("unexpected error")
         print(tr("cli.unexpected", detail=type(exc).__name__, log=log_path or "-"), file=sys.stderr)
@@ -251,6 +255,16 @@ def _utf8_streams() -> None:
                 reconfigure(encoding="utf-8", errors="replace")
             except (ValueError, OSError):
                 pass
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def run() -> None:

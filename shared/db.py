@@ -110,7 +110,12 @@ class Database:
     def _make_sqlite_engine(self) -> Engine:
         database = self.url.database or ""
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnreachable(
+                    url=redact(self.url), detail=exc.strerror or str(exc)
+                ) from None
         timeout = self.settings.busy_timeout
         engine = create_engine(
             self.url,
@@ -197,6 +202,10 @@ class Database:
         """Create or migrate the schema to the newest revision; returns it."""
         from shared.migrations import upgrade
 
+        current = self.current_revision()
+        if current is not None and current not in KNOWN_REVISIONS:
+            # Made by a newer version: never touch it.
+            raise SchemaTooNew(url=self.display_url, current=current)
         with translate_errors(self):
             upgrade(self.engine)
         self._schema_checked = False

@@ -230,10 +230,12 @@ def _parse_section(cls: type, section: str, values: dict[str, Any], source: str)
             raise ConfigError(
                 file=source, detail=f"{where}: {value!r} — chọn một / choose one of: {choices}"
             )
-        if meta["minimum"] is not None and value < meta["minimum"]:
-            raise ConfigError(file=source, detail=f"{where}: ≥ {meta['minimum']}, got {value}")
-        if meta["maximum"] is not None and value > meta["maximum"]:
-            raise ConfigError(file=source, detail=f"{where}: ≤ {meta['maximum']}, got {value}")
+        low, high = meta["minimum"], meta["maximum"]
+        # Written as "not inside" so that NaN, which compares false with everything, is refused.
+        if low is not None and not low <= value:
+            raise ConfigError(file=source, detail=f"{where}: ≥ {low}, got {value}")
+        if high is not None and not value <= high:
+            raise ConfigError(file=source, detail=f"{where}: ≤ {high}, got {value}")
         kwargs[key] = value
     return cls(**kwargs)
 

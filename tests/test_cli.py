@@ -591,3 +591,18 @@ def test_every_sample_option_parses_when_uncommented() -> None:
         uncommented.append(line)
     assert options >= 7
     assert parse_settings(tomllib.loads("\n".join(uncommented)), source="sample") == Settings()
+
+
+def test_output_piped_to_a_reader_that_stops_early(motcua_bin: str, sample_db: str) -> None:
+    """`motcua catalog show --json | head -1`: no error message when the reader goes away."""
+    proc = subprocess.Popen(
+        [motcua_bin, "catalog", "show", "--json", "--db", sample_db],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # like `head` exiting before the command has written anything
+    stderr = proc.stderr.read().decode("utf-8")
+    assert proc.wait(timeout=60) == 0
+    assert stderr == ""
