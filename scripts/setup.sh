@@ -50,8 +50,10 @@ if ! "$PYTHON" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; 
     exit 1
 fi
 
-if [ "$want_test" = yes ] && ! have_pg_server; then
-    apt_install postgresql
+if [ "$want_test" = yes ]; then
+    # The tests start their own PostgreSQL server and read QR codes and barcodes with zbar.
+    have_pg_server || apt_install postgresql
+    apt_install libzbar0
 fi
 
 if [ ! -x .venv/bin/python ]; then

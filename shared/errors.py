@@ -103,6 +103,46 @@ class UserError(MotcuaError):
     """A user account request is refused."""
 
 
+class PrinterError(MotcuaError):
+    """Printing failed; the ticket stays issued and can be printed again."""
+
+
+class PrinterNotConfigured(PrinterError):
+    key = "error.printer_not_configured"
+
+
+class PrinterUnreachable(PrinterError):
+    key = "error.printer_unreachable"
+
+
+class PrinterTimeout(PrinterError):
+    key = "error.printer_timeout"
+
+
+class PrinterOutOfPaper(PrinterError):
+    key = "error.printer_paper_out"
+
+
+class PrinterCoverOpen(PrinterError):
+    key = "error.printer_cover_open"
+
+
+class PrinterFault(PrinterError):
+    key = "error.printer_fault"
+
+
+class CodeError(MotcuaError):
+    """A scanned QR code or a typed token is not one of ours, or was altered."""
+
+
+class MalformedCode(CodeError):
+    key = "error.code_malformed"
+
+
+class TamperedCode(CodeError):
+    key = "error.code_tampered"
+
+
 # --- usage (exit 2) --------------------------------------------------------------------------
 
 

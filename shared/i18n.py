@@ -107,6 +107,46 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "(3–64 ký tự).",
         "A user name holds only letters a–z, digits, dot, dash or underscore (3–64 characters).",
     ),
+    # --- errors: printing and codes ---------------------------------------------------------
+    "error.printer_not_configured": (
+        "Chưa cấu hình máy in. Khai báo mục [printer] trong tệp cấu hình (xem: motcua config "
+        "sample).",
+        "No printer is configured. Set the [printer] section of the configuration file (see: "
+        "motcua config sample).",
+    ),
+    "error.printer_unreachable": (
+        "Không kết nối được máy in {printer}. Kiểm tra máy in đã bật và cáp mạng/USB. Phiếu vẫn "
+        "được giữ, có thể in lại.",
+        "Cannot reach the printer {printer}. Check that it is on and its cable is plugged in. "
+        "The ticket is kept and can be printed again.",
+    ),
+    "error.printer_timeout": (
+        "Máy in {printer} không phản hồi sau {seconds} giây. Kiểm tra máy in rồi in lại.",
+        "The printer {printer} did not answer within {seconds} seconds. Check it, then print "
+        "again.",
+    ),
+    "error.printer_paper_out": (
+        "Máy in {printer} hết giấy. Vui lòng báo cán bộ thay cuộn giấy; số thứ tự của bạn vẫn "
+        "được giữ.",
+        "The printer {printer} is out of paper. Please tell a member of staff; your number is "
+        "kept.",
+    ),
+    "error.printer_cover_open": (
+        "Nắp máy in {printer} đang mở. Đóng nắp rồi in lại.",
+        "The cover of the printer {printer} is open. Close it, then print again.",
+    ),
+    "error.printer_fault": (
+        "Máy in {printer} báo lỗi: {detail}. Tắt bật lại máy in rồi in lại.",
+        "The printer {printer} reports a fault: {detail}. Switch it off and on, then print again.",
+    ),
+    "error.code_malformed": (
+        "Mã quét được không phải mã của hệ thống MotCua ({detail}).",
+        "The scanned code is not a MotCua code ({detail}).",
+    ),
+    "error.code_tampered": (
+        "Mã quét được đã bị sửa đổi hoặc hỏng; không dùng được.",
+        "The scanned code was altered or damaged and cannot be used.",
+    ),
     # --- errors: database and configuration --------------------------------------------------
     "error.db_unreachable": (
         "Không kết nối được cơ sở dữ liệu {url}: {detail}. Kiểm tra máy chủ đang chạy và "

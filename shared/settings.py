@@ -105,12 +105,70 @@ class LoggingSettings:
     )
 
 
+PRINTER_KINDS = ("none", "network", "usb", "serial", "file", "win32", "cups")
+
+
+@dataclass(frozen=True)
+class PrinterSettings:
+    """[printer] the thermal ticket printer of this computer (ESC/POS)."""
+
+    kind: str = option(
+        "none",
+        "How the printer is connected: none, network (host:port), usb (vendor/product id), "
+        "serial, file (a device path such as /dev/usb/lp0), win32 (a Windows printer name), "
+        "cups (a CUPS queue).",
+        choices=PRINTER_KINDS,
+    )
+    host: str = option("", "network: the printer's IP address or host name.")
+    port: int = option(9100, "network: TCP port (raw printing).", minimum=1, maximum=65535)
+    usb_vendor: int = option(
+        0, "usb: vendor id, e.g. 0x0416 written as 1046.", minimum=0, maximum=65535
+    )
+    usb_product: int = option(0, "usb: product id.", minimum=0, maximum=65535)
+    serial_port: str = option("", "serial: port name, e.g. COM3 or /dev/ttyUSB0.")
+    baudrate: int = option(9600, "serial: speed.", minimum=1200, maximum=921600)
+    path: str = option("", "file: device or file path the bytes are written to.")
+    name: str = option("", "win32 or cups: the printer name in the operating system.")
+    paper_width_mm: int = option(80, "Paper width: 80 or 58 mm.", choices=(80, 58))
+    dots: int = option(
+        0,
+        "Printable width in dots; 0 = from the paper width (576 for 80 mm, 384 for 58 mm).",
+        minimum=0,
+        maximum=2048,
+    )
+    cutter: bool = option(True, "Cut the paper after each ticket.")
+    timeout: float = option(
+        4.0,
+        "Seconds to wait for the printer before reporting it unreachable or stalled.",
+        minimum=0.5,
+        maximum=60.0,
+    )
+    check_status: bool = option(
+        True,
+        "Ask the printer for paper and cover status before printing, where the connection "
+        "allows it.",
+    )
+
+
+@dataclass(frozen=True)
+class LookupSettings:
+    """[lookup] the public page where citizens follow their ticket or dossier."""
+
+    base_url: str = option(
+        "",
+        "Public lookup address, e.g. https://dichvucong.example.gov.vn/tra-cuu. When set, QR "
+        "codes hold this address with the token; when empty, a compact MOTCUA: code.",
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     centre: CentreSettings = field(default_factory=CentreSettings)
     ui: UiSettings = field(default_factory=UiSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
+    printer: PrinterSettings = field(default_factory=PrinterSettings)
+    lookup: LookupSettings = field(default_factory=LookupSettings)
     source: str = field(default="", compare=False)
     """The configuration file these settings were read from (empty: defaults only)."""
 
@@ -128,6 +186,8 @@ SECTIONS: dict[str, type] = {
     "centre": CentreSettings,
     "ui": UiSettings,
     "logging": LoggingSettings,
+    "printer": PrinterSettings,
+    "lookup": LookupSettings,
 }
 
 
@@ -251,7 +311,8 @@ def sample_config() -> str:
         "# Generated from shared/settings.py by `motcua config sample`.",
     ]
     for name, cls in SECTIONS.items():
-        lines += ["", f"[{name}]", f"# {(cls.__doc__ or '').strip().split('] ', 1)[-1]}"]
+        summary = (cls.__doc__ or "").strip().split("] ", 1)[-1]
+        lines += ["", f"[{name}]", f"# {summary[:1].upper()}{summary[1:]}"]
         for spec in fields(cls):
             meta = spec.metadata
             lines.append("")
