@@ -3,10 +3,11 @@
 Readers (displays, audit, reports) follow the log by id ("everything after id N"), so ids must
 appear in commit order, or a reader could skip an event that commits late with a smaller id.
 SQLite serialises writers, so that holds by itself. On PostgreSQL ids come from a sequence at
-insert time; a transaction-scoped advisory lock taken just before the insert and held to commit
-makes insertion-and-commit of events one at a time, so a reader that sees id N has already been
-able to see every id below N. The same transaction notifies ``motcua_events`` (LISTEN/NOTIFY),
-delivered at commit.
+insert time; a transaction-scoped advisory lock taken just before the id is drawn and held to
+commit makes drawing ids and committing one at a time, so a reader that sees id N has already
+been able to see every id below N. Use cases append their events as their last step, so the lock
+is held only for the insert and the commit. The same statement notifies ``motcua_events``
+(LISTEN/NOTIFY), delivered at commit.
 """
 
 from __future__ import annotations
@@ -14,17 +15,31 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import JSON, Connection, bindparam, insert, text
 from sqlalchemy.orm import Session
 
-from shared.models import Event
+from shared.models import Event, UTCDateTime
 
 EVENT_LOCK_KEY = 7253001
 NOTIFY_CHANNEL = "motcua_events"
 
+# One round trip on PostgreSQL: take the lock, draw the id, insert, notify.
+_PG_APPEND = text(
+    "WITH e AS ("
+    " INSERT INTO events (at, centre_id, kind, ticket_id, counter_id, service_id, user_id, data)"
+    " SELECT :at, :centre_id, :kind, :ticket_id, :counter_id, :service_id, :user_id, :data"
+    f" FROM (SELECT pg_advisory_xact_lock({EVENT_LOCK_KEY})) AS serialise"
+    " RETURNING id, kind)"
+    f" SELECT id, pg_notify('{NOTIFY_CHANNEL}', id::text || ':' || kind) FROM e"
+).bindparams(
+    bindparam("at", type_=UTCDateTime()),
+    bindparam("data", type_=JSON()),
+)
+_SQLITE_APPEND = insert(Event).returning(Event.id)
+
 
 def append(
-    session: Session,
+    session: Session | Connection,
     kind: str,
     *,
     at: datetime,
@@ -35,27 +50,21 @@ def append(
     user_id: int | None = None,
     data: dict[str, Any] | None = None,
 ) -> int:
-    """Append one event (no personal data in ``data``) and return its id."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    if postgres:
-        session.execute(text(f"SELECT pg_advisory_xact_lock({EVENT_LOCK_KEY})"))
-    event_id = session.execute(
-        insert(Event)
-        .values(
-            at=at,
-            centre_id=centre_id,
-            kind=kind,
-            ticket_id=ticket_id,
-            counter_id=counter_id,
-            service_id=service_id,
-            user_id=user_id,
-            data=data or {},
-        )
-        .returning(Event.id)
-    ).scalar_one()
-    if postgres:
-        session.execute(
-            text("SELECT pg_notify(:channel, :payload)"),
-            {"channel": NOTIFY_CHANNEL, "payload": f"{event_id}:{kind}"},
-        )
-    return event_id
+    """Append one event (no personal data in ``data``) and return its id.
+
+    Call it as the last step of a use case: on PostgreSQL it serialises commits from here on.
+    """
+    values = {
+        "at": at,
+        "centre_id": centre_id,
+        "kind": kind,
+        "ticket_id": ticket_id,
+        "counter_id": counter_id,
+        "service_id": service_id,
+        "user_id": user_id,
+        "data": data or {},
+    }
+    bind = session.get_bind() if isinstance(session, Session) else session
+    if bind.dialect.name == "postgresql":
+        return int(session.execute(_PG_APPEND, values).scalar_one())
+    return int(session.execute(_SQLITE_APPEND, values).scalar_one())

@@ -22,10 +22,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -58,7 +71,6 @@ from shared.models import (
     PriorityGroup,
     Service,
     Ticket,
-    TicketSequence,
 )
 from shared.views import CounterState, QueueStatus, ServiceWaiting, TicketView
 
@@ -90,48 +102,189 @@ _CANCEL = _Transition("cancel", ("waiting", "held"))
 _TRANSFER = _Transition("transfer", ("waiting", "called", "serving", "held"))
 
 
+_Row = SimpleNamespace
+"""A ticket's fields as plain attributes (what the hot paths read and write)."""
+
+
+@dataclass(frozen=True)
+class _ServiceInfo:
+    id: int
+    code: str
+    name: str
+    name_en: str
+    prefix: str
+    number_start: int
+    number_end: int | None
+    digits: int
+    daily_reset: bool
+    active: bool
+
+
+@dataclass(frozen=True)
+class _CounterInfo:
+    id: int
+    number: int
+    mode: str
+    active: bool
+    links: tuple[tuple[int, int, int], ...]
+    """(service id, position, weight) in position order."""
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """The catalogue of one centre as of one revision: read once, reused until it changes."""
+
+    revision: int
+    centre_id: int
+    centre_code: str
+    timezone: str
+    priority_policy: str
+    priority_every: int
+    transfer_placement: str
+    services: dict[int, _ServiceInfo]
+    service_codes: dict[str, _ServiceInfo]
+    groups: dict[int, tuple[str, bool]]
+    """id -> (code, active)"""
+    group_codes: dict[str, int]
+    """active groups: code -> id"""
+    counters: dict[int, _CounterInfo]
+    counter_numbers: dict[int, _CounterInfo]
+
+
+_TICKET_COLUMNS = (
+    Ticket.id,
+    Ticket.number,
+    Ticket.service_id,
+    Ticket.status,
+    Ticket.priority_group_id,
+    Ticket.issued_at,
+    Ticket.called_at,
+    Ticket.started_at,
+    Ticket.finished_at,
+    Ticket.counter_id,
+    Ticket.target_counter_id,
+    Ticket.business_day,
+    Ticket.recall_count,
+    Ticket.cycle,
+    Ticket.queue_band,
+    Ticket.queued_at,
+    Ticket.waiting_since,
+    Ticket.origin_service_id,
+)
+
+_SEQ_UPSERT = text(
+    "INSERT INTO ticket_sequences (service_id, period, last_seq) VALUES (:service_id, :period, 1)"
+    " ON CONFLICT (service_id, period) DO UPDATE SET last_seq = ticket_sequences.last_seq + 1"
+    " RETURNING last_seq"
+).bindparams(bindparam("period", type_=Date()))
+
+
 class QueueEngine:
-    """The queue use cases of one centre (``centre=None``: the only centre in the database)."""
+    """The queue use cases of one centre (``centre=None``: the only centre in the database).
+
+    The catalogue (services, counters, priority groups) is read once per catalogue revision and
+    kept; every transaction still reads the revision, so an import on another PC is seen at
+    once. Issuing and calling, the hot paths, are written as plain SQL statements (SQLAlchemy
+    Core) with as few round trips as their guarantees allow.
+    """
 
     def __init__(self, db: Database, centre: str | None = None) -> None:
         self.db = db
         self.centre_code = centre or None
         self._centre_id: int | None = None
+        self._snap: _Snapshot | None = None
 
     # --- helpers ---------------------------------------------------------------------------
 
     def _run(self, work: Callable[[Session], T], *, readonly: bool = False) -> T:
         return self.db.run(work, readonly=readonly)
 
-    def _centre(self, s: Session) -> Centre:
-        if self._centre_id is not None:
-            centre = s.get(Centre, self._centre_id)
-            if centre is not None:
-                return centre
-        centre = resolve_centre(s, self.centre_code)
-        self._centre_id = centre.id
-        return centre
+    def _lock(self, stmt: Any, of: Any = None) -> Any:
+        """``FOR UPDATE`` on PostgreSQL (of the given table only); SQLite locks the whole file."""
+        return stmt if self.db.is_sqlite else stmt.with_for_update(of=of)
 
-    def _lock(self, stmt: Any) -> Any:
-        return stmt if self.db.is_sqlite else stmt.with_for_update()
+    def _snapshot(self, s: Session, revision: int | None = None) -> _Snapshot:
+        """The catalogue snapshot, reloaded when the centre's revision moved on."""
+        if self._centre_id is None:
+            self._centre_id = resolve_centre(s, self.centre_code).id
+        if revision is None:
+            revision = s.execute(
+                select(Centre.catalog_revision).where(Centre.id == self._centre_id)
+            ).scalar_one()
+        snap = self._snap
+        if snap is not None and snap.revision == revision:
+            return snap
+        snap = self._snap = self._load_snapshot(s, self._centre_id)
+        return snap
 
-    def _service(self, s: Session, centre: Centre, code: str) -> Service:
-        service = s.scalar(
-            select(Service).where(Service.centre_id == centre.id, Service.code == code)
+    @staticmethod
+    def _load_snapshot(s: Session, centre_id: int) -> _Snapshot:
+        centre = s.get_one(Centre, centre_id)
+        services = {
+            row.id: _ServiceInfo(
+                row.id,
+                row.code,
+                row.name,
+                row.name_en,
+                row.prefix,
+                row.number_start,
+                row.number_end,
+                row.digits,
+                row.daily_reset,
+                row.active,
+            )
+            for row in s.scalars(select(Service).where(Service.centre_id == centre_id))
+        }
+        groups = {
+            row.id: (row.code, row.active)
+            for row in s.scalars(select(PriorityGroup).where(PriorityGroup.centre_id == centre_id))
+        }
+        links: dict[int, list[tuple[int, int, int]]] = {}
+        for link in s.scalars(
+            select(CounterService)
+            .join(Counter, Counter.id == CounterService.counter_id)
+            .where(Counter.centre_id == centre_id)
+            .order_by(CounterService.position)
+        ):
+            links.setdefault(link.counter_id, []).append(
+                (link.service_id, link.position, link.weight)
+            )
+        counters = {
+            row.id: _CounterInfo(
+                row.id, row.number, row.mode, row.active, tuple(links.get(row.id, ()))
+            )
+            for row in s.scalars(select(Counter).where(Counter.centre_id == centre_id))
+        }
+        return _Snapshot(
+            revision=centre.catalog_revision,
+            centre_id=centre.id,
+            centre_code=centre.code,
+            timezone=centre.timezone,
+            priority_policy=centre.priority_policy,
+            priority_every=centre.priority_every,
+            transfer_placement=centre.transfer_placement,
+            services=services,
+            service_codes={svc.code: svc for svc in services.values()},
+            groups=groups,
+            group_codes={code: gid for gid, (code, active) in groups.items() if active},
+            counters=counters,
+            counter_numbers={c.number: c for c in counters.values() if c.active},
         )
+
+    def _service(self, snap: _Snapshot, code: str) -> _ServiceInfo:
+        service = snap.service_codes.get(code)
         if service is None:
             raise UnknownService(code=code)
         return service
 
-    def _counter(self, s: Session, centre: Centre, number: int, *, lock: bool = False) -> Counter:
-        stmt = select(Counter).where(Counter.centre_id == centre.id, Counter.number == number)
-        counter = s.scalar(self._lock(stmt) if lock else stmt)
-        if counter is None or not counter.active:
+    def _counter(self, snap: _Snapshot, number: int) -> _CounterInfo:
+        counter = snap.counter_numbers.get(number)
+        if counter is None:
             raise UnknownCounter(number=number)
         return counter
 
-    def _ticket(self, s: Session, centre: Centre, ticket_id: int, *, lock: bool = True) -> Ticket:
-        stmt = select(Ticket).where(Ticket.id == ticket_id, Ticket.centre_id == centre.id)
+    def _ticket(self, s: Session, snap: _Snapshot, ticket_id: int, *, lock: bool = True) -> Ticket:
+        stmt = select(Ticket).where(Ticket.id == ticket_id, Ticket.centre_id == snap.centre_id)
         ticket = s.scalar(self._lock(stmt) if lock else stmt)
         if ticket is None:
             raise UnknownTicket(ticket_id=ticket_id)
@@ -149,10 +302,10 @@ class QueueEngine:
         self,
         s: Session,
         kind: str,
-        centre: Centre,
+        snap: _Snapshot,
         now: datetime,
-        ticket: Ticket | None = None,
-        counter: Counter | None = None,
+        ticket: Any = None,
+        counter: _CounterInfo | None = None,
         **data: Any,
     ) -> int:
         payload = dict(data)
@@ -165,19 +318,23 @@ class QueueEngine:
             s,
             kind,
             at=now,
-            centre_id=centre.id,
+            centre_id=snap.centre_id,
             ticket_id=ticket.id if ticket is not None else None,
             counter_id=counter.id if counter is not None else None,
             service_id=ticket.service_id if ticket is not None else None,
             data=payload,
         )
 
-    def _view(self, s: Session, centre: Centre, ticket: Ticket) -> TicketView:
-        service = s.get(Service, ticket.service_id)
-        assert service is not None
-        counter = s.get(Counter, ticket.counter_id) if ticket.counter_id else None
-        target = s.get(Counter, ticket.target_counter_id) if ticket.target_counter_id else None
-        group = s.get(PriorityGroup, ticket.priority_group_id) if ticket.priority_group_id else None
+    def _view(
+        self, s: Session, snap: _Snapshot, ticket: Any, ahead: int | None = None
+    ) -> TicketView:
+        """The plain view of a ticket (an ORM object or a row with the same fields)."""
+        service = snap.services[ticket.service_id]
+        counter = snap.counters.get(ticket.counter_id) if ticket.counter_id else None
+        target = snap.counters.get(ticket.target_counter_id) if ticket.target_counter_id else None
+        group = snap.groups.get(ticket.priority_group_id) if ticket.priority_group_id else None
+        if ticket.status == "waiting" and ahead is None:
+            ahead = self._ahead(s, snap, ticket)
         return TicketView(
             id=ticket.id,
             number=ticket.number,
@@ -185,35 +342,35 @@ class QueueEngine:
             service_name=service.name,
             service_name_en=service.name_en,
             status=ticket.status,
-            priority=group.code if group else None,
+            priority=group[0] if group else None,
             issued_at=ticket.issued_at,
             called_at=ticket.called_at,
             started_at=ticket.started_at,
             finished_at=ticket.finished_at,
             counter=counter.number if counter else None,
             target_counter=target.number if target else None,
-            ahead=self._ahead(s, centre, ticket) if ticket.status == "waiting" else None,
+            ahead=ahead if ticket.status == "waiting" else None,
             business_day=ticket.business_day,
             recall_count=ticket.recall_count,
             cycle=ticket.cycle,
-            centre=centre.code,
+            centre=snap.centre_code,
         )
 
     # --- ordering --------------------------------------------------------------------------
 
     @staticmethod
-    def _class_rank(centre: Centre, prefer_priority: bool) -> ColumnElement[int]:
+    def _class_rank(policy: str, prefer_priority: bool) -> ColumnElement[int]:
         """0 for the class (priority or normal) that should be called first."""
         is_priority = Ticket.priority_group_id.is_not(None)
-        if centre.priority_policy == "strict" or prefer_priority:
+        if policy == "strict" or prefer_priority:
             return case((is_priority, 0), else_=1)
         return case((is_priority, 1), else_=0)
 
-    def _ahead(self, s: Session, centre: Centre, ticket: Ticket) -> int:
+    def _ahead(self, s: Session, snap: _Snapshot, ticket: Any) -> int:
         """People waiting ahead: those a counter serving this queue would call first."""
-        if centre.priority_policy == "strict":
+        if snap.priority_policy == "strict":
             mine = 0 if ticket.priority_group_id is not None else 1
-            rank = self._class_rank(centre, True)
+            rank: ColumnElement[int] = self._class_rank("strict", True)
         else:
             mine, rank = 0, literal(0)
         same_queue = (
@@ -233,18 +390,15 @@ class QueueEngine:
                 ),
             ),
         )
-        return (
-            s.scalar(
-                select(func.count()).where(
-                    Ticket.centre_id == centre.id,
-                    Ticket.business_day == ticket.business_day,
-                    Ticket.status == "waiting",
-                    same_queue,
-                    before,
-                )
+        return s.execute(
+            select(func.count()).where(
+                Ticket.centre_id == snap.centre_id,
+                Ticket.business_day == ticket.business_day,
+                Ticket.status == "waiting",
+                same_queue,
+                before,
             )
-            or 0
-        )
+        ).scalar_one()
 
     # --- issuing ---------------------------------------------------------------------------
 
@@ -261,48 +415,65 @@ class QueueEngine:
 
         def work(s: Session) -> TicketView:
             arrived = ensure_aware(now)
-            centre = self._centre(s)
+            snap = self._snapshot(s)
             if request_id:
-                existing = s.scalar(select(Ticket).where(Ticket.request_id == request_id))
+                existing = s.execute(
+                    select(*_TICKET_COLUMNS).where(Ticket.request_id == request_id)
+                ).first()
                 if existing is not None:
-                    return self._repeat(s, centre, existing, service_code, request_id)
-            service = self._service(s, centre, service_code)
+                    return self._repeat(s, snap, existing, service_code, request_id)
+            service = self._service(snap, service_code)
             if not service.active:
                 raise ServiceInactive(code=service_code)
-            group = self._priority_group(s, centre, priority) if priority else None
-            day = local_day(arrived, centre.timezone)
-            seq = self._next_seq(s, service, day if service.daily_reset else NO_RESET_PERIOD)
+            group_id = None
+            if priority:
+                group_id = snap.group_codes.get(priority)
+                if group_id is None:
+                    known = ", ".join(snap.group_codes) or "—"
+                    raise UnknownPriorityGroup(code=priority, known=known)
+            day = local_day(arrived, snap.timezone)
+            period = day if service.daily_reset else NO_RESET_PERIOD
+            seq = int(
+                s.execute(_SEQ_UPSERT, {"service_id": service.id, "period": period}).scalar_one()
+            )
             # Read the clock again now that the sequence row is ours: issue times then follow
             # the numbers, so "oldest first" and "smallest number first" agree.
             moment = ensure_aware(now)
             value = service.number_start + seq - 1
             if service.number_end is not None and value > service.number_end:
                 raise NumberRangeExhausted(service=service.name, end=service.number_end)
-            ticket = Ticket(
-                centre_id=centre.id,
-                origin_service_id=service.id,
-                service_id=service.id,
-                business_day=day,
-                seq=seq,
-                number=format_number(service.prefix, value, service.digits),
-                priority_group_id=group.id if group else None,
-                status="waiting",
-                language=language if language in ("vi", "en") else "vi",
-                issued_at=moment,
-                queued_at=moment,
-                waiting_since=moment,
-                queue_band=BAND_NORMAL,
-                cycle=1,
-                recall_count=0,
-                request_id=request_id or None,
-            )
-            s.add(ticket)
-            s.flush()
-            extra = {"service": service.code, "priority": group.code if group else None}
-            if group is not None:
-                extra["priority_reason"] = f"priority_group:{group.code}"
-            self._event(s, "ticket.issued", centre, moment, ticket, **extra)
-            return self._view(s, centre, ticket)
+            values = {
+                "centre_id": snap.centre_id,
+                "origin_service_id": service.id,
+                "service_id": service.id,
+                "business_day": day,
+                "seq": seq,
+                "number": format_number(service.prefix, value, service.digits),
+                "priority_group_id": group_id,
+                "status": "waiting",
+                "language": language if language in ("vi", "en") else "vi",
+                "issued_at": moment,
+                "queued_at": moment,
+                "waiting_since": moment,
+                "queue_band": BAND_NORMAL,
+                "cycle": 1,
+                "recall_count": 0,
+                "request_id": request_id or None,
+                "called_at": None,
+                "started_at": None,
+                "finished_at": None,
+                "counter_id": None,
+                "target_counter_id": None,
+            }
+            ticket_id = s.execute(insert(Ticket).values(values).returning(Ticket.id)).scalar_one()
+            ticket = _Row(id=ticket_id, **values)
+            extra: dict[str, Any] = {"service": service.code}
+            if group_id is not None:
+                extra["priority"] = snap.groups[group_id][0]
+                extra["priority_reason"] = f"priority_group:{extra['priority']}"
+            view = self._view(s, snap, ticket)
+            self._event(s, "ticket.issued", snap, moment, ticket, **extra)
+            return view
 
         try:
             return self._run(work)
@@ -313,40 +484,12 @@ class QueueEngine:
             return self._run(work)
 
     def _repeat(
-        self, s: Session, centre: Centre, ticket: Ticket, service_code: str, request_id: str
+        self, s: Session, snap: _Snapshot, ticket: Any, service_code: str, request_id: str
     ) -> TicketView:
-        service = s.get(Service, ticket.origin_service_id)
-        if service is None or service.code != service_code or ticket.centre_id != centre.id:
+        origin = snap.services.get(ticket.origin_service_id)
+        if origin is None or origin.code != service_code:
             raise RequestIdConflict(request_id=request_id, service=ticket.number)
-        return self._view(s, centre, ticket)
-
-    def _priority_group(self, s: Session, centre: Centre, code: str) -> PriorityGroup:
-        group = s.scalar(
-            select(PriorityGroup).where(
-                PriorityGroup.centre_id == centre.id,
-                PriorityGroup.code == code,
-                PriorityGroup.active.is_(True),
-            )
-        )
-        if group is None:
-            known = s.scalars(
-                select(PriorityGroup.code).where(
-                    PriorityGroup.centre_id == centre.id, PriorityGroup.active.is_(True)
-                )
-            ).all()
-            raise UnknownPriorityGroup(code=code, known=", ".join(known) or "—")
-        return group
-
-    def _next_seq(self, s: Session, service: Service, period: date) -> int:
-        dialect_insert = sqlite.insert if self.db.is_sqlite else postgresql.insert
-        stmt = dialect_insert(TicketSequence).values(
-            service_id=service.id, period=period, last_seq=1
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[TicketSequence.service_id, TicketSequence.period],
-            set_={"last_seq": TicketSequence.last_seq + 1},
-        ).returning(TicketSequence.last_seq)
-        return int(s.execute(stmt).scalar_one())
+        return self._view(s, snap, ticket)
 
     # --- calling ---------------------------------------------------------------------------
 
@@ -358,46 +501,76 @@ class QueueEngine:
 
         def work(s: Session) -> TicketView | None:
             moment = ensure_aware(now)
-            centre = self._centre(s)
-            counter = self._counter(s, centre, counter_number, lock=True)
-            if counter.paused:
-                raise CounterPaused(number=counter.number)
-            self._finish_current(s, centre, counter, moment)
-            day = local_day(moment, centre.timezone)
-            ticket = self._pick(s, centre, counter, day)
+            if self._centre_id is None:
+                self._snapshot(s)
+            # Lock the counter's row (one call at a time per counter) and read the revision.
+            row = s.execute(
+                self._lock(
+                    select(
+                        Counter.id,
+                        Counter.paused,
+                        Counter.normal_streak,
+                        Centre.catalog_revision,
+                    )
+                    .join(Centre, Centre.id == Counter.centre_id)
+                    .where(Counter.centre_id == self._centre_id, Counter.number == counter_number),
+                    of=Counter,
+                )
+            ).first()
+            snap = self._snapshot(s, row.catalog_revision if row is not None else None)
+            counter = self._counter(snap, counter_number)
+            if row is None:
+                raise UnknownCounter(number=counter_number)
+            if row.paused:
+                raise CounterPaused(number=counter_number)
+            finished = s.execute(
+                update(Ticket)
+                .where(Ticket.counter_id == counter.id, Ticket.status.in_(ACTIVE_STATUSES))
+                .values(status="done", finished_at=moment)
+                .returning(Ticket.id, Ticket.number, Ticket.service_id)
+            ).first()
+            day = local_day(moment, snap.timezone)
+            ticket = self._pick(s, snap, counter, row.normal_streak, day)
+            if ticket is not None:
+                self._mark_called(s, counter, ticket, moment)
+                if snap.priority_policy == "interleave":
+                    streak = 0 if ticket.priority_group_id is not None else row.normal_streak + 1
+                    s.execute(
+                        update(Counter).where(Counter.id == counter.id).values(normal_streak=streak)
+                    )
+            if finished is not None:
+                done = _Row(
+                    id=finished.id,
+                    number=finished.number,
+                    service_id=finished.service_id,
+                    status="done",
+                )
+                self._event(s, "ticket.finished", snap, moment, done, counter, auto=True)
             if ticket is None:
                 return None
-            self._mark_called(s, centre, counter, ticket, moment)
-            if centre.priority_policy == "interleave":
-                counter.normal_streak = (
-                    0 if ticket.priority_group_id is not None else counter.normal_streak + 1
-                )
-            return self._view(s, centre, ticket)
+            group = snap.groups.get(ticket.priority_group_id) if ticket.priority_group_id else None
+            self._event(
+                s,
+                "ticket.called",
+                snap,
+                moment,
+                ticket,
+                counter,
+                service=snap.services[ticket.service_id].code,
+                priority=group[0] if group else None,
+                cycle=ticket.cycle,
+            )
+            return self._view(s, snap, ticket)
 
         return self._run(work)
 
-    def _finish_current(self, s: Session, centre: Centre, counter: Counter, now: datetime) -> None:
-        current = s.scalar(
-            self._lock(
-                select(Ticket).where(
-                    Ticket.counter_id == counter.id, Ticket.status.in_(ACTIVE_STATUSES)
-                )
-            )
-        )
-        if current is not None:
-            current.status = "done"
-            current.finished_at = now
-            s.flush()
-            self._event(s, "ticket.finished", centre, now, current, counter, auto=True)
-
-    def _pick(self, s: Session, centre: Centre, counter: Counter, day: date) -> Ticket | None:
-        links = s.scalars(
-            select(CounterService).where(CounterService.counter_id == counter.id)
-        ).all()
-        service_ids = [link.service_id for link in links]
+    def _pick(
+        self, s: Session, snap: _Snapshot, counter: _CounterInfo, streak: int, day: date
+    ) -> _Row | None:
+        service_ids = [service_id for service_id, _, _ in counter.links]
         targeted = Ticket.target_counter_id == counter.id
         condition = and_(
-            Ticket.centre_id == centre.id,
+            Ticket.centre_id == snap.centre_id,
             Ticket.business_day == day,
             Ticket.status == "waiting",
             or_(
@@ -405,32 +578,32 @@ class QueueEngine:
                 and_(Ticket.target_counter_id.is_(None), Ticket.service_id.in_(service_ids)),
             ),
         )
-        prefer_priority = (
-            centre.priority_policy == "strict" or counter.normal_streak >= centre.priority_every
-        )
+        prefer_priority = snap.priority_policy == "strict" or streak >= snap.priority_every
         order = [
             Ticket.queue_band,
-            self._class_rank(centre, prefer_priority),
-            self._service_rank(s, counter, links, day),
+            self._class_rank(snap.priority_policy, prefer_priority),
+            self._service_rank(s, counter, day, snap),
             Ticket.queued_at,
             Ticket.id,
         ]
-        stmt = select(Ticket).where(condition).order_by(*order).limit(1)
+        stmt = select(*_TICKET_COLUMNS).where(condition).order_by(*order).limit(1)
         if not self.db.is_sqlite:
             stmt = stmt.with_for_update(skip_locked=True)
-        return s.scalar(stmt)
+        row = s.execute(stmt).first()
+        return _Row(**row._asdict()) if row is not None else None
 
     def _service_rank(
-        self, s: Session, counter: Counter, links: Any, day: date
+        self, s: Session, counter: _CounterInfo, day: date, snap: _Snapshot
     ) -> ColumnElement[int]:
-        if counter.mode == "order" and links:
+        if counter.mode == "order" and counter.links:
             return case(
-                {link.service_id: link.position for link in links},
+                {service_id: position for service_id, position, _ in counter.links},
                 value=Ticket.service_id,
                 else_=-1,
             )
-        if counter.mode == "weighted" and links:
-            start, end = self._day_bounds(s, day)
+        if counter.mode == "weighted" and counter.links:
+            tz = zone(snap.timezone)
+            start = datetime(day.year, day.month, day.day, tzinfo=tz)
             served = dict(
                 s.execute(
                     select(Ticket.service_id, func.count())
@@ -438,41 +611,37 @@ class QueueEngine:
                     .where(
                         Call.counter_id == counter.id,
                         Call.called_at >= start,
-                        Call.called_at < end,
+                        Call.called_at < start + timedelta(days=1),
                     )
                     .group_by(Ticket.service_id)
                 ).all()
             )
             # Smooth weighted sharing: the service furthest below its share goes first.
             ordered = sorted(
-                links,
-                key=lambda link: (
-                    (served.get(link.service_id, 0) + 1) / link.weight,
-                    link.position,
-                ),
+                counter.links,
+                key=lambda link: ((served.get(link[0], 0) + 1) / link[2], link[1]),
             )
             return case(
-                {link.service_id: rank for rank, link in enumerate(ordered)},
+                {link[0]: rank for rank, link in enumerate(ordered)},
                 value=Ticket.service_id,
                 else_=-1,
             )
         return literal(0)
 
-    def _day_bounds(self, s: Session, day: date) -> tuple[datetime, datetime]:
-        tz = zone(self._centre(s).timezone)
-        start = datetime(day.year, day.month, day.day, tzinfo=tz)
-        return start, start + timedelta(days=1)
-
-    def _mark_called(
-        self, s: Session, centre: Centre, counter: Counter, ticket: Ticket, now: datetime
-    ) -> None:
-        ticket.status = "called"
-        ticket.counter_id = counter.id
-        ticket.target_counter_id = None
-        ticket.called_at = now
-        ticket.started_at = None
-        s.add(
-            Call(
+    def _mark_called(self, s: Session, counter: _CounterInfo, ticket: _Row, now: datetime) -> None:
+        s.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket.id)
+            .values(
+                status="called",
+                counter_id=counter.id,
+                target_counter_id=None,
+                called_at=now,
+                started_at=None,
+            )
+        )
+        s.execute(
+            insert(Call).values(
                 ticket_id=ticket.id,
                 cycle=ticket.cycle,
                 counter_id=counter.id,
@@ -480,20 +649,8 @@ class QueueEngine:
                 waited_seconds=max(0.0, (now - ticket.waiting_since).total_seconds()),
             )
         )
-        s.flush()
-        group = s.get(PriorityGroup, ticket.priority_group_id) if ticket.priority_group_id else None
-        service = s.get(Service, ticket.service_id)
-        self._event(
-            s,
-            "ticket.called",
-            centre,
-            now,
-            ticket,
-            counter,
-            service=service.code if service else None,
-            priority=group.code if group else None,
-            cycle=ticket.cycle,
-        )
+        ticket.status, ticket.counter_id, ticket.target_counter_id = "called", counter.id, None
+        ticket.called_at, ticket.started_at = now, None
 
     # --- transitions at the counter --------------------------------------------------------
 
@@ -501,26 +658,27 @@ class QueueEngine:
         self,
         ticket_id: int,
         transition: _Transition,
-        change: Callable[[Session, Centre, Ticket, datetime], dict[str, Any] | None],
+        change: Callable[[Session, _Snapshot, Ticket, datetime], dict[str, Any] | None],
         now: datetime | None,
     ) -> TicketView:
         def work(s: Session) -> TicketView:
             moment = ensure_aware(now)
-            centre = self._centre(s)
-            ticket = self._ticket(s, centre, ticket_id)
+            snap = self._snapshot(s)
+            ticket = self._ticket(s, snap, ticket_id)
             self._check(ticket, transition)
-            counter = s.get(Counter, ticket.counter_id) if ticket.counter_id else None
-            data = change(s, centre, ticket, moment) or {}
+            counter = snap.counters.get(ticket.counter_id) if ticket.counter_id else None
+            data = change(s, snap, ticket, moment) or {}
             s.flush()
-            self._event(s, f"ticket.{transition.action}", centre, moment, ticket, counter, **data)
-            return self._view(s, centre, ticket)
+            view = self._view(s, snap, ticket)
+            self._event(s, f"ticket.{transition.action}", snap, moment, ticket, counter, **data)
+            return view
 
         return self._run(work)
 
     def recall(self, ticket_id: int, *, now: datetime | None = None) -> TicketView:
         """Call the same citizen again (the display and voice repeat the call)."""
 
-        def change(s: Session, c: Centre, t: Ticket, now: datetime) -> dict[str, Any]:
+        def change(s: Session, c: _Snapshot, t: Ticket, now: datetime) -> dict[str, Any]:
             t.recall_count += 1
             return {"recall_count": t.recall_count}
 
@@ -529,14 +687,14 @@ class QueueEngine:
     def start(self, ticket_id: int, *, now: datetime | None = None) -> TicketView:
         """The citizen is at the counter: service begins."""
 
-        def change(s: Session, c: Centre, t: Ticket, now: datetime) -> None:
+        def change(s: Session, c: _Snapshot, t: Ticket, now: datetime) -> None:
             t.status = "serving"
             t.started_at = now
 
         return self._transition(ticket_id, _START, change, now)
 
     def finish(self, ticket_id: int, *, now: datetime | None = None) -> TicketView:
-        def change(s: Session, c: Centre, t: Ticket, now: datetime) -> None:
+        def change(s: Session, c: _Snapshot, t: Ticket, now: datetime) -> None:
             t.status = "done"
             t.finished_at = now
 
@@ -545,7 +703,7 @@ class QueueEngine:
     def no_show(self, ticket_id: int, *, now: datetime | None = None) -> TicketView:
         """Called, but the citizen did not come. ``resume`` puts the ticket back if they do."""
 
-        def change(s: Session, c: Centre, t: Ticket, now: datetime) -> None:
+        def change(s: Session, c: _Snapshot, t: Ticket, now: datetime) -> None:
             t.status = "no_show"
             t.finished_at = now
 
@@ -554,7 +712,7 @@ class QueueEngine:
     def hold(self, ticket_id: int, *, now: datetime | None = None) -> TicketView:
         """Park the citizen (e.g. gone to copy a document); the counter is free meanwhile."""
 
-        def change(s: Session, c: Centre, t: Ticket, now: datetime) -> None:
+        def change(s: Session, c: _Snapshot, t: Ticket, now: datetime) -> None:
             t.status = "held"
             t.target_counter_id = t.counter_id
 
@@ -566,7 +724,7 @@ class QueueEngine:
         A held ticket waits for the counter that held it; a no-show waits for its service.
         """
 
-        def change(s: Session, c: Centre, t: Ticket, now: datetime) -> dict[str, Any]:
+        def change(s: Session, c: _Snapshot, t: Ticket, now: datetime) -> dict[str, Any]:
             was = t.status
             if was == "no_show":
                 t.target_counter_id = None
@@ -578,7 +736,7 @@ class QueueEngine:
     def cancel(self, ticket_id: int, *, now: datetime | None = None) -> TicketView:
         """The citizen leaves before being served."""
 
-        def change(s: Session, c: Centre, t: Ticket, now: datetime) -> None:
+        def change(s: Session, c: _Snapshot, t: Ticket, now: datetime) -> None:
             t.status = "cancelled"
             t.finished_at = now
 
@@ -603,17 +761,17 @@ class QueueEngine:
         if placement is not None and placement not in PLACEMENTS:
             raise ValueError(f"placement must be one of {PLACEMENTS}")
 
-        def change(s: Session, c: Centre, t: Ticket, now: datetime) -> dict[str, Any]:
-            data: dict[str, Any] = {"from_service": s.get(Service, t.service_id).code}  # type: ignore[union-attr]
+        def change(s: Session, c: _Snapshot, t: Ticket, now: datetime) -> dict[str, Any]:
+            data: dict[str, Any] = {"from_service": c.services[t.service_id].code}
             if to_service is not None:
-                service = self._service(s, c, to_service)
+                service = self._service(c, to_service)
                 if not service.active:
                     raise ServiceInactive(code=to_service)
                 t.service_id = service.id
                 t.target_counter_id = None
                 data["to_service"] = service.code
             else:
-                counter = self._counter(s, c, int(to_counter))  # type: ignore[arg-type]
+                counter = self._counter(c, int(to_counter))  # type: ignore[arg-type]
                 t.target_counter_id = counter.id
                 data["to_counter"] = counter.number
             how = placement or c.transfer_placement
@@ -650,27 +808,25 @@ class QueueEngine:
     def _set_paused(self, number: int, paused: bool, now: datetime | None) -> CounterState:
         def work(s: Session) -> CounterState:
             moment = ensure_aware(now)
-            centre = self._centre(s)
-            counter = self._counter(s, centre, number, lock=True)
+            snap = self._snapshot(s)
+            info = self._counter(snap, number)
+            counter = s.scalar(self._lock(select(Counter).where(Counter.id == info.id)))
+            assert counter is not None
             if counter.paused == paused:
                 state = tr("counter.paused" if paused else "counter.open")
                 raise CounterStateUnchanged(number=number, state=state)
             counter.paused = paused
             s.flush()
-            self._event(
-                s, "counter.paused" if paused else "counter.resumed", centre, moment, None, counter
-            )
-            return self._counter_state(s, centre, counter)
+            state_view = self._counter_state(s, snap, counter)
+            kind = "counter.paused" if paused else "counter.resumed"
+            self._event(s, kind, snap, moment, None, info)
+            return state_view
 
         return self._run(work)
 
-    def _counter_state(self, s: Session, centre: Centre, counter: Counter) -> CounterState:
-        codes = s.scalars(
-            select(Service.code)
-            .join(CounterService, CounterService.service_id == Service.id)
-            .where(CounterService.counter_id == counter.id)
-            .order_by(CounterService.position)
-        ).all()
+    def _counter_state(self, s: Session, snap: _Snapshot, counter: Counter) -> CounterState:
+        info = snap.counters[counter.id]
+        codes = [snap.services[service_id].code for service_id, _, _ in info.links]
         current = s.scalar(
             select(Ticket).where(
                 Ticket.counter_id == counter.id, Ticket.status.in_(ACTIVE_STATUSES)
@@ -681,15 +837,15 @@ class QueueEngine:
             name=counter.name,
             paused=counter.paused,
             services=list(codes),
-            ticket=self._view(s, centre, current) if current else None,
+            ticket=self._view(s, snap, current) if current else None,
         )
 
     # --- queries ---------------------------------------------------------------------------
 
     def ticket(self, ticket_id: int) -> TicketView:
         def work(s: Session) -> TicketView:
-            centre = self._centre(s)
-            return self._view(s, centre, self._ticket(s, centre, ticket_id, lock=False))
+            snap = self._snapshot(s)
+            return self._view(s, snap, self._ticket(s, snap, ticket_id, lock=False))
 
         return self._run(work, readonly=True)
 
@@ -702,8 +858,8 @@ class QueueEngine:
         moment = ensure_aware(now)
 
         def work(s: Session) -> QueueStatus:
-            centre = self._centre(s)
-            day = local_day(moment, centre.timezone)
+            snap = self._snapshot(s)
+            day = local_day(moment, snap.timezone)
             counts = {
                 (service_id, has_priority): n
                 for service_id, has_priority, n in s.execute(
@@ -713,7 +869,7 @@ class QueueEngine:
                         func.count(),
                     )
                     .where(
-                        Ticket.centre_id == centre.id,
+                        Ticket.centre_id == snap.centre_id,
                         Ticket.business_day == day,
                         Ticket.status == "waiting",
                     )
@@ -722,7 +878,7 @@ class QueueEngine:
             }
             services = s.scalars(
                 select(Service)
-                .where(Service.centre_id == centre.id, Service.active.is_(True))
+                .where(Service.centre_id == snap.centre_id, Service.active.is_(True))
                 .order_by(Service.position, Service.code)
             ).all()
             waiting = [
@@ -737,14 +893,14 @@ class QueueEngine:
             ]
             counters = s.scalars(
                 select(Counter)
-                .where(Counter.centre_id == centre.id, Counter.active.is_(True))
+                .where(Counter.centre_id == snap.centre_id, Counter.active.is_(True))
                 .order_by(Counter.number)
             ).all()
             return QueueStatus(
-                centre=centre.code,
+                centre=snap.centre_code,
                 business_day=day,
                 services=waiting,
-                counters=[self._counter_state(s, centre, c) for c in counters],
+                counters=[self._counter_state(s, snap, c) for c in counters],
             )
 
         return self._run(work, readonly=True)
