@@ -64,7 +64,6 @@ def append(
         "user_id": user_id,
         "data": data or {},
     }
-    bind = session.get_bind() if isinstance(session, Session) else session
-    if bind.dialect.name == "postgresql":
-        return int(session.execute(_PG_APPEND, values).scalar_one())
-    return int(session.execute(_SQLITE_APPEND, values).scalar_one())
+    conn = session.connection() if isinstance(session, Session) else session
+    statement = _PG_APPEND if conn.dialect.name == "postgresql" else _SQLITE_APPEND
+    return int(conn.execute(statement, values).scalar_one())

@@ -19,6 +19,7 @@ Why it is safe with many kiosks and counters on one database:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -28,6 +29,7 @@ from typing import Any, TypeVar
 from sqlalchemy import (
     ColumnElement,
     Date,
+    Integer,
     and_,
     bindparam,
     case,
@@ -71,6 +73,7 @@ from shared.models import (
     PriorityGroup,
     Service,
     Ticket,
+    UTCDateTime,
 )
 from shared.views import CounterState, QueueStatus, ServiceWaiting, TicketView
 
@@ -179,6 +182,76 @@ _SEQ_UPSERT = text(
 ).bindparams(bindparam("period", type_=Date()))
 
 
+_INSERT_TICKET = insert(Ticket).returning(Ticket.id)
+_REVISION = select(Centre.catalog_revision).where(Centre.id == bindparam("centre_id"))
+_BY_REQUEST = select(*_TICKET_COLUMNS).where(Ticket.request_id == bindparam("request_id"))
+_COUNTER_ROW = (
+    select(Counter.id, Counter.paused, Counter.normal_streak, Centre.catalog_revision)
+    .join(Centre, Centre.id == Counter.centre_id)
+    .where(Counter.centre_id == bindparam("centre_id"), Counter.number == bindparam("number"))
+)
+_COUNTER_ROW_LOCKED = _COUNTER_ROW.with_for_update(of=Counter)
+_FINISH_CURRENT = (
+    update(Ticket)
+    .where(Ticket.counter_id == bindparam("b_counter"), Ticket.status.in_(ACTIVE_STATUSES))
+    .values(status="done", finished_at=bindparam("b_now", type_=UTCDateTime()))
+    .returning(Ticket.id, Ticket.number, Ticket.service_id)
+)
+_MARK_CALLED = (
+    update(Ticket)
+    .where(Ticket.id == bindparam("b_ticket"))
+    .values(
+        status="called",
+        counter_id=bindparam("b_counter"),
+        target_counter_id=None,
+        called_at=bindparam("b_now", type_=UTCDateTime()),
+        started_at=None,
+    )
+)
+_INSERT_CALL = insert(Call)
+_SET_STREAK = (
+    update(Counter)
+    .where(Counter.id == bindparam("b_counter"))
+    .values(normal_streak=bindparam("b_streak"))
+)
+
+
+@functools.lru_cache(maxsize=8)
+def _ahead_statement(strict: bool, targeted: bool) -> Any:
+    """Count of waiting tickets a counter would call before the given one (parametrised)."""
+    rank: ColumnElement[int] = (
+        case((Ticket.priority_group_id.is_not(None), 0), else_=1) if strict else literal(0)
+    )
+    mine = bindparam("rank", type_=Integer())
+    band = bindparam("band", type_=Integer())
+    queued_at = bindparam("queued_at", type_=UTCDateTime())
+    ticket_id = bindparam("ticket_id", type_=Integer())
+    same_queue = (
+        Ticket.target_counter_id == bindparam("target")
+        if targeted
+        else and_(Ticket.target_counter_id.is_(None), Ticket.service_id == bindparam("service_id"))
+    )
+    before = or_(
+        Ticket.queue_band < band,
+        and_(Ticket.queue_band == band, rank < mine),
+        and_(
+            Ticket.queue_band == band,
+            rank == mine,
+            or_(
+                Ticket.queued_at < queued_at,
+                and_(Ticket.queued_at == queued_at, Ticket.id < ticket_id),
+            ),
+        ),
+    )
+    return select(func.count()).where(
+        Ticket.centre_id == bindparam("centre_id"),
+        Ticket.business_day == bindparam("day", type_=Date()),
+        Ticket.status == "waiting",
+        same_queue,
+        before,
+    )
+
+
 class QueueEngine:
     """The queue use cases of one centre (``centre=None``: the only centre in the database).
 
@@ -193,6 +266,7 @@ class QueueEngine:
         self.centre_code = centre or None
         self._centre_id: int | None = None
         self._snap: _Snapshot | None = None
+        self._pick_statements: dict[Any, Any] = {}
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -208,9 +282,9 @@ class QueueEngine:
         if self._centre_id is None:
             self._centre_id = resolve_centre(s, self.centre_code).id
         if revision is None:
-            revision = s.execute(
-                select(Centre.catalog_revision).where(Centre.id == self._centre_id)
-            ).scalar_one()
+            revision = (
+                s.connection().execute(_REVISION, {"centre_id": self._centre_id}).scalar_one()
+            )
         snap = self._snap
         if snap is not None and snap.revision == revision:
             return snap
@@ -368,37 +442,21 @@ class QueueEngine:
 
     def _ahead(self, s: Session, snap: _Snapshot, ticket: Any) -> int:
         """People waiting ahead: those a counter serving this queue would call first."""
-        if snap.priority_policy == "strict":
-            mine = 0 if ticket.priority_group_id is not None else 1
-            rank: ColumnElement[int] = self._class_rank("strict", True)
+        strict = snap.priority_policy == "strict"
+        targeted = ticket.target_counter_id is not None
+        params = {
+            "centre_id": snap.centre_id,
+            "day": ticket.business_day,
+            "band": ticket.queue_band,
+            "rank": (0 if ticket.priority_group_id is not None else 1) if strict else 0,
+            "queued_at": ticket.queued_at,
+            "ticket_id": ticket.id,
+        }
+        if targeted:
+            params["target"] = ticket.target_counter_id
         else:
-            mine, rank = 0, literal(0)
-        same_queue = (
-            Ticket.target_counter_id == ticket.target_counter_id
-            if ticket.target_counter_id is not None
-            else and_(Ticket.target_counter_id.is_(None), Ticket.service_id == ticket.service_id)
-        )
-        before = or_(
-            Ticket.queue_band < ticket.queue_band,
-            and_(Ticket.queue_band == ticket.queue_band, rank < mine),
-            and_(
-                Ticket.queue_band == ticket.queue_band,
-                rank == mine,
-                or_(
-                    Ticket.queued_at < ticket.queued_at,
-                    and_(Ticket.queued_at == ticket.queued_at, Ticket.id < ticket.id),
-                ),
-            ),
-        )
-        return s.execute(
-            select(func.count()).where(
-                Ticket.centre_id == snap.centre_id,
-                Ticket.business_day == ticket.business_day,
-                Ticket.status == "waiting",
-                same_queue,
-                before,
-            )
-        ).scalar_one()
+            params["service_id"] = ticket.service_id
+        return int(s.connection().execute(_ahead_statement(strict, targeted), params).scalar_one())
 
     # --- issuing ---------------------------------------------------------------------------
 
@@ -417,9 +475,7 @@ class QueueEngine:
             arrived = ensure_aware(now)
             snap = self._snapshot(s)
             if request_id:
-                existing = s.execute(
-                    select(*_TICKET_COLUMNS).where(Ticket.request_id == request_id)
-                ).first()
+                existing = s.connection().execute(_BY_REQUEST, {"request_id": request_id}).first()
                 if existing is not None:
                     return self._repeat(s, snap, existing, service_code, request_id)
             service = self._service(snap, service_code)
@@ -434,7 +490,9 @@ class QueueEngine:
             day = local_day(arrived, snap.timezone)
             period = day if service.daily_reset else NO_RESET_PERIOD
             seq = int(
-                s.execute(_SEQ_UPSERT, {"service_id": service.id, "period": period}).scalar_one()
+                s.connection()
+                .execute(_SEQ_UPSERT, {"service_id": service.id, "period": period})
+                .scalar_one()
             )
             # Read the clock again now that the sequence row is ours: issue times then follow
             # the numbers, so "oldest first" and "smallest number first" agree.
@@ -465,7 +523,7 @@ class QueueEngine:
                 "counter_id": None,
                 "target_counter_id": None,
             }
-            ticket_id = s.execute(insert(Ticket).values(values).returning(Ticket.id)).scalar_one()
+            ticket_id = s.connection().execute(_INSERT_TICKET, values).scalar_one()
             ticket = _Row(id=ticket_id, **values)
             extra: dict[str, Any] = {"service": service.code}
             if group_id is not None:
@@ -501,33 +559,22 @@ class QueueEngine:
 
         def work(s: Session) -> TicketView | None:
             moment = ensure_aware(now)
+            conn = s.connection()
             if self._centre_id is None:
                 self._snapshot(s)
             # Lock the counter's row (one call at a time per counter) and read the revision.
-            row = s.execute(
-                self._lock(
-                    select(
-                        Counter.id,
-                        Counter.paused,
-                        Counter.normal_streak,
-                        Centre.catalog_revision,
-                    )
-                    .join(Centre, Centre.id == Counter.centre_id)
-                    .where(Counter.centre_id == self._centre_id, Counter.number == counter_number),
-                    of=Counter,
-                )
+            row = conn.execute(
+                _COUNTER_ROW if self.db.is_sqlite else _COUNTER_ROW_LOCKED,
+                {"centre_id": self._centre_id, "number": counter_number},
             ).first()
-            snap = self._snapshot(s, row.catalog_revision if row is not None else None)
-            counter = self._counter(snap, counter_number)
             if row is None:
                 raise UnknownCounter(number=counter_number)
+            snap = self._snapshot(s, row.catalog_revision)
+            counter = self._counter(snap, counter_number)
             if row.paused:
                 raise CounterPaused(number=counter_number)
-            finished = s.execute(
-                update(Ticket)
-                .where(Ticket.counter_id == counter.id, Ticket.status.in_(ACTIVE_STATUSES))
-                .values(status="done", finished_at=moment)
-                .returning(Ticket.id, Ticket.number, Ticket.service_id)
+            finished = conn.execute(
+                _FINISH_CURRENT, {"b_counter": counter.id, "b_now": moment}
             ).first()
             day = local_day(moment, snap.timezone)
             ticket = self._pick(s, snap, counter, row.normal_streak, day)
@@ -535,9 +582,7 @@ class QueueEngine:
                 self._mark_called(s, counter, ticket, moment)
                 if snap.priority_policy == "interleave":
                     streak = 0 if ticket.priority_group_id is not None else row.normal_streak + 1
-                    s.execute(
-                        update(Counter).where(Counter.id == counter.id).values(normal_streak=streak)
-                    )
+                    conn.execute(_SET_STREAK, {"b_counter": counter.id, "b_streak": streak})
             if finished is not None:
                 done = _Row(
                     id=finished.id,
@@ -567,40 +612,59 @@ class QueueEngine:
     def _pick(
         self, s: Session, snap: _Snapshot, counter: _CounterInfo, streak: int, day: date
     ) -> _Row | None:
+        prefer_priority = snap.priority_policy == "strict" or streak >= snap.priority_every
+        ranks = self._service_ranks(s, counter, day, snap)
+        key = (snap.revision, counter.id, prefer_priority, ranks)
+        stmt = self._pick_statements.get(key)
+        if stmt is None:
+            if len(self._pick_statements) > 256:
+                self._pick_statements.clear()
+            stmt = self._pick_statements[key] = self._pick_statement(
+                snap, counter, prefer_priority, ranks
+            )
+        row = s.connection().execute(stmt, {"day": day}).first()
+        return _Row(**row._asdict()) if row is not None else None
+
+    def _pick_statement(
+        self,
+        snap: _Snapshot,
+        counter: _CounterInfo,
+        prefer_priority: bool,
+        ranks: tuple[tuple[int, int], ...],
+    ) -> Any:
+        """The "next ticket for this counter" query, in queue order, parametrised by day."""
         service_ids = [service_id for service_id, _, _ in counter.links]
         targeted = Ticket.target_counter_id == counter.id
         condition = and_(
             Ticket.centre_id == snap.centre_id,
-            Ticket.business_day == day,
+            Ticket.business_day == bindparam("day", type_=Date()),
             Ticket.status == "waiting",
             or_(
                 targeted,
                 and_(Ticket.target_counter_id.is_(None), Ticket.service_id.in_(service_ids)),
             ),
         )
-        prefer_priority = snap.priority_policy == "strict" or streak >= snap.priority_every
+        service_rank: ColumnElement[int] = (
+            case(dict(ranks), value=Ticket.service_id, else_=-1) if ranks else literal(0)
+        )
         order = [
             Ticket.queue_band,
             self._class_rank(snap.priority_policy, prefer_priority),
-            self._service_rank(s, counter, day, snap),
+            service_rank,
             Ticket.queued_at,
             Ticket.id,
         ]
         stmt = select(*_TICKET_COLUMNS).where(condition).order_by(*order).limit(1)
         if not self.db.is_sqlite:
             stmt = stmt.with_for_update(skip_locked=True)
-        row = s.execute(stmt).first()
-        return _Row(**row._asdict()) if row is not None else None
+        return stmt
 
-    def _service_rank(
+    def _service_ranks(
         self, s: Session, counter: _CounterInfo, day: date, snap: _Snapshot
-    ) -> ColumnElement[int]:
+    ) -> tuple[tuple[int, int], ...]:
+        """(service id, rank) pairs for the counter's mode; empty for "fifo" (oldest first)."""
         if counter.mode == "order" and counter.links:
-            return case(
-                {service_id: position for service_id, position, _ in counter.links},
-                value=Ticket.service_id,
-                else_=-1,
-            )
+            return tuple((service_id, position) for service_id, position, _ in counter.links)
         if counter.mode == "weighted" and counter.links:
             tz = zone(snap.timezone)
             start = datetime(day.year, day.month, day.day, tzinfo=tz)
@@ -621,33 +685,21 @@ class QueueEngine:
                 counter.links,
                 key=lambda link: ((served.get(link[0], 0) + 1) / link[2], link[1]),
             )
-            return case(
-                {link[0]: rank for rank, link in enumerate(ordered)},
-                value=Ticket.service_id,
-                else_=-1,
-            )
-        return literal(0)
+            return tuple((link[0], rank) for rank, link in enumerate(ordered))
+        return ()
 
     def _mark_called(self, s: Session, counter: _CounterInfo, ticket: _Row, now: datetime) -> None:
-        s.execute(
-            update(Ticket)
-            .where(Ticket.id == ticket.id)
-            .values(
-                status="called",
-                counter_id=counter.id,
-                target_counter_id=None,
-                called_at=now,
-                started_at=None,
-            )
-        )
-        s.execute(
-            insert(Call).values(
-                ticket_id=ticket.id,
-                cycle=ticket.cycle,
-                counter_id=counter.id,
-                called_at=now,
-                waited_seconds=max(0.0, (now - ticket.waiting_since).total_seconds()),
-            )
+        conn = s.connection()
+        conn.execute(_MARK_CALLED, {"b_ticket": ticket.id, "b_counter": counter.id, "b_now": now})
+        conn.execute(
+            _INSERT_CALL,
+            {
+                "ticket_id": ticket.id,
+                "cycle": ticket.cycle,
+                "counter_id": counter.id,
+                "called_at": now,
+                "waited_seconds": max(0.0, (now - ticket.waiting_since).total_seconds()),
+            },
         )
         ticket.status, ticket.counter_id, ticket.target_counter_id = "called", counter.id, None
         ticket.called_at, ticket.started_at = now, None
