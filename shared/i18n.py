@@ -252,6 +252,68 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "không số trùng, không phiếu bị gọi hai lần",
         "no duplicate number, no ticket called twice",
     ),
+    # --- printed tickets, dossier slips and the printer test page ---------------------------
+    "print.datetime_long": (
+        "{hour} giờ {minute} phút, ngày {day} tháng {month} năm {year}",
+        "{hour}:{minute}, {day}/{month}/{year}",
+    ),
+    "print.ticket.title": ("SỐ THỨ TỰ", "Your number"),
+    "print.ticket.ahead": ("Số người đang chờ trước: {ahead}", "People ahead of you: {ahead}"),
+    "print.ticket.wait": (
+        "Thời gian chờ dự kiến: khoảng {minutes} phút",
+        "Estimated wait: about {minutes} min",
+    ),
+    "print.ticket.wait_soon": ("Thời gian chờ dự kiến: sắp đến lượt", "Estimated wait: very soon"),
+    "print.ticket.priority": ("Ưu tiên: {group}", "Priority: {group}"),
+    "print.ticket.priority_note": ("Được phục vụ ưu tiên", "Priority service"),
+    "print.ticket.listen": (
+        "Vui lòng chú ý màn hình và loa gọi số",
+        "Please watch the screen and listen for your number",
+    ),
+    "print.ticket.qr_hint": ("Quét mã để theo\u00a0dõi lượt của bạn", "Scan to follow your turn"),
+    "print.ticket.thanks": ("Xin cảm ơn quý khách!", "Thank you!"),
+    "print.slip.title": (
+        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        "DOSSIER RECEIPT AND APPOINTMENT SLIP",
+    ),
+    "print.slip.dossier_code": ("Mã hồ sơ:", "Dossier code:"),
+    "print.slip.applicant": ("Tiếp nhận hồ sơ của:", "Dossier received from:"),
+    "print.slip.procedure": ("Nội dung yêu cầu giải quyết:", "Request:"),
+    "print.slip.received": ("Thời gian nhận hồ sơ:", "Received:"),
+    "print.slip.due": ("Thời gian trả kết quả:", "Result due:"),
+    "print.slip.collect": ("Nhận kết quả tại:", "Collect the result at:"),
+    "print.slip.lookup": ("Mã tra cứu:", "Lookup code:"),
+    "print.slip.qr_hint": (
+        "Quét mã để tra cứu tình trạng hồ sơ",
+        "Scan to check the status of your dossier",
+    ),
+    "print.slip.hotline": ("Đường dây nóng: {phone}", "Hotline: {phone}"),
+    "print.slip.keep": (
+        "Vui lòng giữ giấy này khi đến nhận kết quả",
+        "Please bring this slip when you collect the result",
+    ),
+    "print.slip.copy": ("(Liên giao khách hàng)", "(Applicant's copy)"),
+    "print.test.title": ("TRANG IN THỬ", "PRINTER TEST PAGE"),
+    "print.test.printer": ("Máy in: {printer}", "Printer: {printer}"),
+    "print.test.paper": (
+        "Khổ giấy {paper} mm, vùng in {dots} điểm ({mm} mm)",
+        "Paper {paper} mm, printable {dots} dots ({mm} mm)",
+    ),
+    "print.test.cutter_yes": ("Có dao cắt giấy", "Paper cutter: yes"),
+    "print.test.cutter_no": ("Không có dao cắt giấy", "Paper cutter: no"),
+    "print.test.ruler": (
+        "Thước: mỗi vạch 1 mm, số ghi milimét. Khung viền phải in đủ cả hai mép.",
+        "Ruler: one tick per mm, numbers in millimetres. Both edges of the frame must print.",
+    ),
+    "print.test.vowels": ("Nguyên âm với đủ 6 thanh:", "Vowels with all 6 tones:"),
+    "print.test.sample": ("Câu mẫu:", "Sample sentence:"),
+    "print.test.qr": ("Mã QR mẫu:", "Sample QR code:"),
+    "print.test.barcode": ("Mã vạch CODE128 mẫu:", "Sample CODE128 barcode:"),
+    "print.test.time": ("In lúc: {time}", "Printed at: {time}"),
+    "print.test.ok": (
+        "Mọi dấu thanh rõ, khung in đủ, mã quét được: máy in đã sẵn sàng.",
+        "Every tone mark clear, the frame complete, the codes scan: the printer is ready.",
+    ),
 }
 
 
