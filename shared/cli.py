@@ -3,7 +3,7 @@
 Global options (``--db``, ``--config``, ``--centre``, ``--lang``, ``--json``) may stand before or
 after the sub-command. JSON goes to stdout, messages for people to stderr.
 Exit codes: 0 ok, 2 usage, 3 refused by the rules, 4 database unreachable or schema old,
-1 unexpected (details in the log file).
+5 the printer failed (the ticket stays issued), 1 unexpected (details in the log file).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from shared import __version__
-from shared.errors import EXIT_OK, EXIT_USAGE, MotcuaError
+from shared.errors import EXIT_OK, EXIT_USAGE, MotcuaError, PrinterError
 from shared.i18n import set_language, tr
 from shared.settings import Settings, config_dir, data_dir, load_settings, sample_config
 
@@ -109,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="vi",
         help="language the citizen chose on the kiosk",
     )
+    p.add_argument(
+        "--print",
+        action="store_true",
+        dest="print_ticket",
+        help="print the ticket on the configured printer",
+    )
     p = leaf(ticket, "call", cmd_ticket_call, "call the next citizen to a counter")
     p.add_argument("counter", metavar="COUNTER", type=int)
     for name, help_ in (
@@ -124,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
         p = leaf(ticket, name, cmd_ticket_action, help_)
         p.add_argument("ticket_id", metavar="TICKET_ID", type=int)
         p.set_defaults(action=name)
+    p = leaf(ticket, "print", cmd_ticket_print, "print a ticket again, or save the print as files")
+    p.add_argument("ticket_id", metavar="TICKET_ID", type=int)
+    _print_outputs(p)
     p = leaf(ticket, "transfer", cmd_ticket_transfer, "send a ticket to another service or counter")
     p.add_argument("ticket_id", metavar="TICKET_ID", type=int)
     target = p.add_mutually_exclusive_group(required=True)
@@ -140,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
         p = leaf(counter, name, cmd_counter, help_)
         p.add_argument("number", metavar="N", type=int)
         p.set_defaults(action=name)
+
+    printer = group("printer", "the ticket printer")
+    p = leaf(printer, "test", cmd_printer_test, "print the set-up test page")
+    _print_outputs(p)
 
     queue = group("queue", "the queue as a whole")
     leaf(queue, "status", cmd_queue_status, "waiting per service, serving per counter")
@@ -170,6 +183,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1, metavar="S")
     p.add_argument("--catalog", type=Path, metavar="FILE", help="catalogue (default: the sample)")
     return parser
+
+
+def _print_outputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--png", type=Path, metavar="PATH", help="write the rendered image here instead of printing"
+    )
+    p.add_argument(
+        "--escpos",
+        type=Path,
+        metavar="PATH",
+        help="write the exact printer bytes here instead of printing",
+    )
 
 
 # --- plumbing --------------------------------------------------------------------------------
@@ -351,10 +376,65 @@ def _ticket_text(t: Any) -> str:
 
 def cmd_ticket_issue(ctx: Context) -> int:
     a = ctx.args
-    ticket = ctx.engine().issue(
+    engine = ctx.engine()
+    ticket = engine.issue(
         a.service, priority=a.priority, request_id=a.request_id, language=a.language
     )
-    return ctx.emit({"ticket": ticket.to_json()}, lambda: _ticket_text(ticket))
+    if not a.print_ticket:
+        return ctx.emit({"ticket": ticket.to_json()}, lambda: _ticket_text(ticket))
+    from shared.printing.jobs import print_ticket
+
+    try:
+        result = print_ticket(engine, ticket.id, ctx.settings)
+    except PrinterError as error:
+        # The ticket is issued all the same: show it, and say how to print it again.
+        failed = {"printed": False, "error": error.code, "message": error.message}
+        ctx.emit({"ticket": ticket.to_json(), "print": failed}, lambda: _ticket_text(ticket))
+        print(error.message, file=sys.stderr)
+        return error.exit_code
+    printed = tr("cli.printed", printer=result.printer)
+    return ctx.emit(
+        {"ticket": ticket.to_json(), "print": result.to_json()},
+        lambda: f"{_ticket_text(ticket)}\n{printed}",
+    )
+
+
+def _print_done(ctx: Context, result: Any) -> int:
+    if result.printed:
+        human = tr("cli.printed", printer=result.printer)
+    else:
+        files = ", ".join(p for p in (result.png, result.escpos) if p)
+        human = tr(
+            "cli.print_saved",
+            width=result.width,
+            height=result.height,
+            bytes=result.bytes,
+            files=files,
+        )
+    return ctx.emit({"print": result.to_json()}, human)
+
+
+def cmd_ticket_print(ctx: Context) -> int:
+    from shared.printing.jobs import print_ticket
+
+    a = ctx.args
+    result = print_ticket(ctx.engine(), a.ticket_id, ctx.settings, png=a.png, escpos=a.escpos)
+    return _print_done(ctx, result)
+
+
+def cmd_printer_test(ctx: Context) -> int:
+    from shared.printing.jobs import print_test_page
+
+    a = ctx.args
+    engine = None
+    if a.png is None and a.escpos is None:
+        try:
+            ctx.db.check_schema()
+            engine = ctx.engine()
+        except MotcuaError:
+            engine = None  # a printer can be tested before the database is set up
+    result = print_test_page(ctx.settings, engine=engine, png=a.png, escpos=a.escpos)
+    return _print_done(ctx, result)
 
 
 def cmd_ticket_call(ctx: Context) -> int:

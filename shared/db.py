@@ -129,7 +129,7 @@ class Database:
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            _ensure_wal(cursor, timeout)
             cursor.execute(f"PRAGMA synchronous = {synchronous}")
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.close()
@@ -211,6 +211,23 @@ class Database:
         self._schema_checked = False
         self.check_schema()
         return HEAD_REVISION
+
+
+def _ensure_wal(cursor: sqlite3.Cursor, timeout: float) -> None:
+    """Switch the file to WAL once. The switch needs the file to itself and, unlike other
+    statements, fails at once instead of waiting when another program is writing (two PCs
+    creating the database together): so retry it for up to the busy timeout."""
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+        return
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _has_table(conn: Any, name: str) -> bool:

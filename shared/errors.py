@@ -2,7 +2,7 @@
 
 Every error carries a translation key and its parameters, so its text follows the current
 language (:mod:`shared.i18n`), and an exit code for the ``motcua`` command:
-2 usage, 3 refused by the rules, 4 database unreachable or schema old.
+2 usage, 3 refused by the rules, 4 database unreachable or schema old, 5 the printer failed.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_REFUSED = 3
 EXIT_DATABASE = 4
+EXIT_PRINTER = 5
 
 
 class MotcuaError(Exception):
@@ -104,7 +105,9 @@ class UserError(MotcuaError):
 
 
 class PrinterError(MotcuaError):
-    """Printing failed; the ticket stays issued and can be printed again."""
+    """Printing failed; the ticket stays issued and can be printed again (exit code 5)."""
+
+    exit_code = EXIT_PRINTER
 
 
 class PrinterNotConfigured(PrinterError):

@@ -231,6 +231,11 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "cli.status_header_counters": ("Các quầy", "Counters"),
     "cli.status_serving": ("đang phục vụ số {number}", "serving {number}"),
     "cli.status_idle": ("trống", "idle"),
+    "cli.printed": ("Đã in phiếu trên máy in {printer}.", "Printed on {printer}."),
+    "cli.print_saved": (
+        "Đã lưu bản in ({width}×{height} điểm, {bytes} byte): {files}",
+        "Saved the print ({width}×{height} dots, {bytes} bytes): {files}",
+    ),
     "cli.unexpected": (
         "Lỗi không mong đợi: {detail}. Chi tiết đã ghi vào nhật ký {log}.",
         "Unexpected error: {detail}. Details were written to the log {log}.",
@@ -258,6 +263,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "{hour}:{minute}, {day}/{month}/{year}",
     ),
     "print.ticket.title": ("SỐ THỨ TỰ", "Your number"),
+    "print.ticket.counters": ("Quầy {numbers}", "Counters {numbers}"),
     "print.ticket.ahead": ("Số người đang chờ trước: {ahead}", "People ahead of you: {ahead}"),
     "print.ticket.wait": (
         "Thời gian chờ dự kiến: khoảng {minutes} phút",
@@ -294,6 +300,12 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "print.slip.copy": ("(Liên giao khách hàng)", "(Applicant's copy)"),
     "print.test.title": ("TRANG IN THỬ", "PRINTER TEST PAGE"),
+    "print.test.gap": (
+        "Hai vạch dưới đây phải cách nhau đúng {mm} mm. Nếu không, đặt printer.feed_blank = "
+        "false trong tệp cấu hình.",
+        "The two bars below must be exactly {mm} mm apart. If not, set printer.feed_blank = "
+        "false in the configuration file.",
+    ),
     "print.test.printer": ("Máy in: {printer}", "Printer: {printer}"),
     "print.test.paper": (
         "Khổ giấy {paper} mm, vùng in {dots} điểm ({mm} mm)",

@@ -308,6 +308,8 @@ class Ticket(Base):
     """When set, only this counter may call the ticket (transfer to a counter, resume)."""
     recall_count: Mapped[int] = mapped_column(default=0)
     request_id: Mapped[str | None] = mapped_column(String(64))
+    secret: Mapped[str | None] = mapped_column(String(16))
+    """Random lookup secret printed in the ticket's QR code (never personal data)."""
 
 
 class Call(Base):

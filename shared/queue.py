@@ -20,6 +20,7 @@ Why it is safe with many kiosks and counters on one database:
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -46,6 +47,7 @@ from sqlalchemy.orm import Session
 
 from shared import events
 from shared.clock import ensure_aware, local_day, zone
+from shared.codes import new_secret
 from shared.db import Database
 from shared.errors import (
     CentreError,
@@ -81,6 +83,25 @@ T = TypeVar("T")
 
 NO_RESET_PERIOD = date(2000, 1, 1)
 """Sequence period of services whose numbers do not restart each day."""
+
+DEFAULT_SERVICE_MIN = 6.0
+"""Assumed minutes per citizen until the day has taught the engine better."""
+
+
+@dataclass(frozen=True)
+class TicketPrintInfo:
+    """What the printed ticket needs besides the ticket itself."""
+
+    ticket: TicketView
+    centre_code: str
+    centre_name: str
+    timezone: str
+    language: str
+    counters: tuple[int, ...]
+    """Numbers of the counters that call this ticket's queue."""
+    estimated_wait_min: int | None
+    priority_name: str | None
+    secret: str
 
 
 def format_number(prefix: str, value: int, digits: int) -> str:
@@ -517,6 +538,7 @@ class QueueEngine:
                 "cycle": 1,
                 "recall_count": 0,
                 "request_id": request_id or None,
+                "secret": new_secret(),
                 "called_at": None,
                 "started_at": None,
                 "finished_at": None,
@@ -891,6 +913,79 @@ class QueueEngine:
             services=list(codes),
             ticket=self._view(s, snap, current) if current else None,
         )
+
+    # --- printing ----------------------------------------------------------------------------
+
+    def print_details(self, ticket_id: int, *, now: datetime | None = None) -> TicketPrintInfo:
+        """What a printed ticket shows, as plain data (gives an old ticket its QR secret)."""
+
+        def work(s: Session) -> TicketPrintInfo:
+            snap = self._snapshot(s)
+            ticket = self._ticket(s, snap, ticket_id)
+            if not ticket.secret:
+                ticket.secret = new_secret()
+                s.flush()
+            view = self._view(s, snap, ticket)
+            centre = s.get_one(Centre, snap.centre_id)
+            serving = [
+                c.number
+                for c in sorted(snap.counters.values(), key=lambda c: c.number)
+                if c.active and any(link[0] == ticket.service_id for link in c.links)
+            ]
+            if ticket.target_counter_id in snap.counters:
+                serving = [snap.counters[ticket.target_counter_id].number]
+            estimate = None
+            if view.ahead is not None:
+                estimate = self._estimate_wait(s, snap, ticket, view.ahead, len(serving))
+            group = snap.groups.get(ticket.priority_group_id) if ticket.priority_group_id else None
+            # Vietnamese first: the English line under it is generic ("Priority service").
+            group_name = s.get_one(PriorityGroup, ticket.priority_group_id).name if group else None
+            return TicketPrintInfo(
+                ticket=view,
+                centre_code=snap.centre_code,
+                centre_name=centre.name,
+                timezone=snap.timezone,
+                language=ticket.language,
+                counters=tuple(serving),
+                estimated_wait_min=estimate,
+                priority_name=group_name,
+                secret=ticket.secret,
+            )
+
+        return self._run(work)
+
+    def _estimate_wait(
+        self, s: Session, snap: _Snapshot, ticket: Any, ahead: int, counters: int
+    ) -> int:
+        """Minutes until this ticket is called: people ahead × today's mean service time of its
+        service (6 minutes until there are 3 finished services to learn from) ÷ its counters."""
+        durations = [
+            (finished - called).total_seconds() / 60
+            for called, finished in s.execute(
+                select(Ticket.called_at, Ticket.finished_at)
+                .where(
+                    Ticket.service_id == ticket.service_id,
+                    Ticket.business_day == ticket.business_day,
+                    Ticket.status == "done",
+                    Ticket.called_at.is_not(None),
+                    Ticket.finished_at.is_not(None),
+                )
+                .order_by(Ticket.finished_at.desc())
+                .limit(30)
+            ).all()
+        ]
+        mean = sum(durations) / len(durations) if len(durations) >= 3 else DEFAULT_SERVICE_MIN
+        return max(0, math.ceil(ahead * mean / max(1, counters)))
+
+    def log_print(self, ticket_id: int | None, kind: str, **data: Any) -> int:
+        """Record a print attempt or its outcome in the event log (no personal data)."""
+
+        def work(s: Session) -> int:
+            snap = self._snapshot(s)
+            ticket = self._ticket(s, snap, ticket_id, lock=False) if ticket_id else None
+            return self._event(s, kind, snap, ensure_aware(None), ticket, None, **data)
+
+        return self._run(work)
 
     # --- queries ---------------------------------------------------------------------------
 

@@ -430,7 +430,7 @@ def test_test_page_prints_every_vowel_with_every_tone() -> None:
 
 @pytest.mark.parametrize("profile", PROFILES)
 def test_test_page_frame_and_ruler_reach_every_dot(profile: PrinterProfile) -> None:
-    image = render_test_page(profile, "usb 1046:20497", ISSUED, ZONE)
+    image = build_test_page(profile, "usb 1046:20497", ISSUED, ZONE).render()
     assert image.mode == "1" and image.width == profile.dots
     grey = image.convert("L")
     for x in (0, 1, profile.dots - 2, profile.dots - 1):  # the frame's sides
@@ -585,3 +585,33 @@ def test_sample_prints_are_written(tmp_path) -> None:
         with Image.open(path) as image:
             assert image.mode == "1"
             assert image.width == (384 if "_58" in path.name else 576)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_test_page_ends_with_a_10_mm_gap_between_two_bars(profile: PrinterProfile) -> None:
+    """The gap check: full-width bars, then exactly 80 blank rows (10 mm at 8 dots/mm), then a
+    bar; sent with feed_blank, the gap travels as one 80-dot paper feed."""
+    from shared.printing.escpos import encode_image
+
+    image = render_test_page(profile, "net 192.0.2.7:9100", ISSUED, ZONE)
+    grey = image.convert("L")
+    full_rows = [
+        y
+        for y in range(image.height)
+        if grey.crop((0, y, profile.dots, y + 1)).histogram()[0] == profile.dots
+    ]
+    assert full_rows, "no full-width bar"
+    bars: list[list[int]] = []
+    for y in full_rows:
+        if bars and y == bars[-1][-1] + 1:
+            bars[-1].append(y)
+        else:
+            bars.append([y])
+    first, second = bars[-2], bars[-1]
+    gap = second[0] - first[-1] - 1
+    assert gap == 10 * 8
+    assert (
+        grey.crop((0, first[-1] + 1, profile.dots, second[0])).histogram()[255]
+        == gap * profile.dots
+    )
+    assert b"\x1bJ\x50" in encode_image(image, cut=True, feed_blank=True)

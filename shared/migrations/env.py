@@ -1,14 +1,32 @@
-"""Alembic environment: runs on the engine the product hands it (see ``upgrade``)."""
+"""Alembic environment: runs on the engine the product hands it (see ``upgrade``).
+
+Two computers may run ``motcua db upgrade`` at the same moment. Each takes a lock before Alembic
+reads the current revision, so the second waits, then finds nothing left to do: PostgreSQL with
+an advisory lock, SQLite by running every migration in one ``BEGIN IMMEDIATE`` transaction
+(SQLite's schema changes are transactional).
+"""
 
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from shared.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+UPGRADE_LOCK_KEY = 7253000
+
+
+def _migrate(connection: Connection, *, per_migration: bool) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        transaction_per_migration=per_migration,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
 
 
 def run_migrations_online() -> None:
@@ -18,23 +36,17 @@ def run_migrations_online() -> None:
 
         engine = create_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            # Two PCs upgrading at once: the second waits, then finds nothing to do.
-            connection.execute(text("SELECT pg_advisory_lock(7253000)"))
-            connection.commit()
+        if connection.dialect.name == "sqlite":
+            with connection.begin():  # BEGIN IMMEDIATE: the product's engine takes the write lock
+                _migrate(connection, per_migration=False)
+            return
+        connection.execute(text(f"SELECT pg_advisory_lock({UPGRADE_LOCK_KEY})"))
+        connection.commit()
         try:
-            context.configure(
-                connection=connection,
-                target_metadata=target_metadata,
-                render_as_batch=connection.dialect.name == "sqlite",
-                transaction_per_migration=True,
-            )
-            with context.begin_transaction():
-                context.run_migrations()
+            _migrate(connection, per_migration=True)
         finally:
-            if connection.dialect.name == "postgresql":
-                connection.execute(text("SELECT pg_advisory_unlock(7253000)"))
-                connection.commit()
+            connection.execute(text(f"SELECT pg_advisory_unlock({UPGRADE_LOCK_KEY})"))
+            connection.commit()
 
 
 run_migrations_online()

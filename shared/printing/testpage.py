@@ -116,5 +116,31 @@ def _draw_ruler(
 def render_test_page(
     profile: PrinterProfile, printer_label: str, now: datetime, timezone: str
 ) -> Image.Image:
-    """The test page as a mode "1" image exactly ``profile.dots`` wide."""
-    return build_test_page(profile, printer_label, now, timezone).render()
+    """The test page as a mode "1" image exactly ``profile.dots`` wide.
+
+    Below the framed page, a gap check: two bars exactly 10 mm apart with nothing between them,
+    so that a printer set to send blank stretches as paper feeds shows whether its feed unit is
+    one dot row (``printer.feed_blank``).
+    """
+    page = build_test_page(profile, printer_label, now, timezone).render()
+    check = _gap_check(profile).render()
+    combined = Image.new("1", (page.width, page.height + check.height), 255)
+    combined.paste(page, (0, 0))
+    combined.paste(check, (0, page.height))
+    return combined
+
+
+GAP_MM = 10
+
+
+def _gap_check(profile: PrinterProfile) -> Flow:
+    px = profile.px
+    flow = Flow(profile)
+    flow.space(px(24))
+    flow.text(tr("print.test.gap", mm=GAP_MM), px(22), max_lines=3, tag="gap_text")
+    flow.space(px(8))
+    flow.rule(4, full=True)
+    flow.space(GAP_MM * DOTS_PER_MM)
+    flow.rule(4, full=True)
+    flow.space(px(24))
+    return flow

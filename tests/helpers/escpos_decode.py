@@ -109,9 +109,12 @@ def parse(data: bytes) -> list[Command]:
 def decode(data: bytes) -> Decoded:
     """The printed picture (mode "1", black = 0) and whether a cut command was seen.
 
-    The picture's width is the raster width in whole bytes (a multiple of 8 dots).
+    The picture's width is the raster width in whole bytes (a multiple of 8 dots). ``ESC J n``
+    (feed n dots) adds n blank rows; a line feed (``ESC d``, ``LF``) ends the picture, since its
+    height in dots depends on the printer.
     """
-    bands: list[Image.Image] = []
+    pieces: list[Image.Image | int] = []
+    width = 0
     fed = False
     cut_seen = False
     for command in parse(data):
@@ -123,28 +126,37 @@ def decode(data: bytes) -> Decoded:
                     f"image after a feed at offset {command.offset}: the gap is unknown"
                 )
             width_bytes, height = command.args
-            if bands and bands[0].width != width_bytes * 8:
+            if width and width != width_bytes * 8:
                 raise EscposDecodeError(
-                    f"image band of {width_bytes * 8} dots under one of {bands[0].width} dots "
+                    f"image band of {width_bytes * 8} dots under one of {width} dots "
                     f"at offset {command.offset}"
                 )
+            width = width_bytes * 8
             # Raster bit 1 = printed dot = black = 0 in a mode "1" picture: invert the bits.
             # (Not rawmode "1;I": it stores white as 1 instead of 255, which ImageChops sees.)
             inverted = command.data.translate(_INVERT)
-            bands.append(Image.frombytes("1", (width_bytes * 8, height), inverted))
-        elif command.name in ("feed_lines", "feed_dots"):
-            if bands:
+            pieces.append(Image.frombytes("1", (width, height), inverted))
+        elif command.name == "feed_dots":
+            if fed or cut_seen:
+                continue  # past the end of the picture
+            pieces.append(command.args[0])
+        elif command.name == "feed_lines":
+            if pieces:
                 fed = True
         elif command.name == "cut":
             cut_seen = True
         elif command.name == "init":
-            if bands:
+            if pieces:
                 raise EscposDecodeError(f"ESC @ after an image at offset {command.offset}")
-    if not bands:
+    if not width:
         raise EscposDecodeError("no image in the data")
-    picture = Image.new("1", (bands[0].width, sum(band.height for band in bands)), 255)
+    total = sum(p if isinstance(p, int) else p.height for p in pieces)
+    picture = Image.new("1", (width, total), 255)
     top = 0
-    for band in bands:
-        picture.paste(band, (0, top))
-        top += band.height
+    for piece in pieces:
+        if isinstance(piece, int):
+            top += piece
+        else:
+            picture.paste(piece, (0, top))
+            top += piece.height
     return Decoded(picture, cut_seen)

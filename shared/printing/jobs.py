@@ -1,0 +1,143 @@
+"""Print jobs: a ticket or the test page, rendered, encoded and sent (or saved for a look).
+
+A ticket is issued first and printed second, in separate steps: when the printer fails, the
+ticket stays issued and can be printed again (``motcua ticket print ID``). Every attempt on a
+printer, its success and its failure are events in the event log.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from PIL import Image
+
+from shared.clock import ensure_aware
+from shared.codes import encode_ticket
+from shared.errors import PrinterError
+from shared.i18n import tr
+from shared.printing.escpos import encode_image
+from shared.printing.layout import PrinterProfile
+from shared.printing.printers import print_bytes, printer_label
+from shared.printing.testpage import render_test_page
+from shared.printing.ticket import TicketPrint, render_ticket
+from shared.queue import QueueEngine, TicketPrintInfo
+from shared.settings import Settings
+from shared.views import JsonView
+
+log = logging.getLogger("motcua.print")
+
+
+@dataclass(frozen=True)
+class PrintResult(JsonView):
+    """What happened to one print job."""
+
+    printed: bool
+    """True when the bytes went to the printer; False when only files were written."""
+    printer: str
+    bytes: int
+    width: int
+    height: int
+    png: str | None = None
+    escpos: str | None = None
+
+
+def ticket_print_data(info: TicketPrintInfo, base_url: str = "") -> TicketPrint:
+    """The printed ticket's content from the engine's plain data."""
+    ticket = info.ticket
+    label = ""
+    if info.counters:
+        numbers = ", ".join(f"{n:02d}" for n in info.counters)
+        label = tr("print.ticket.counters", language="vi", numbers=numbers)
+    return TicketPrint(
+        centre_name=info.centre_name,
+        number=ticket.number,
+        service_name=ticket.service_name,
+        service_name_en=ticket.service_name_en,
+        counters_label=label,
+        ahead=ticket.ahead,
+        estimated_wait_min=info.estimated_wait_min,
+        issued_at=ticket.issued_at,
+        timezone=info.timezone,
+        language=info.language,
+        qr_text=encode_ticket(
+            info.centre_code, ticket.business_day, ticket.number, info.secret, base_url
+        ),
+        priority_name=info.priority_name,
+    )
+
+
+def print_ticket(
+    engine: QueueEngine,
+    ticket_id: int,
+    settings: Settings,
+    *,
+    png: Path | None = None,
+    escpos: Path | None = None,
+) -> PrintResult:
+    """Render a ticket; save it to ``png``/``escpos`` if given, else send it to the printer."""
+    info = engine.print_details(ticket_id)
+    profile = PrinterProfile.from_settings(settings.printer)
+    image = render_ticket(ticket_print_data(info, settings.lookup.base_url), profile)
+    payload = encode_image(image, cut=profile.cutter, feed_blank=settings.printer.feed_blank)
+    if png is not None or escpos is not None:
+        return _save(image, payload, png, escpos)
+    label = printer_label(settings.printer)
+    engine.log_print(ticket_id, "ticket.print_attempt", printer=label, bytes=len(payload))
+    try:
+        print_bytes(settings.printer, payload)
+    except PrinterError as error:
+        log.warning("ticket %s not printed on %s: %s", ticket_id, label, error.code)
+        engine.log_print(ticket_id, "ticket.print_failed", printer=label, error=error.code)
+        raise
+    engine.log_print(ticket_id, "ticket.printed", printer=label, bytes=len(payload))
+    return PrintResult(True, label, len(payload), image.width, image.height)
+
+
+def print_test_page(
+    settings: Settings,
+    *,
+    engine: QueueEngine | None = None,
+    png: Path | None = None,
+    escpos: Path | None = None,
+    now: datetime | None = None,
+) -> PrintResult:
+    """The printer set-up page; logged in the event log when ``engine`` is given."""
+    profile = PrinterProfile.from_settings(settings.printer)
+    label = printer_label(settings.printer)
+    timezone = "Asia/Ho_Chi_Minh"
+    image = render_test_page(profile, label, ensure_aware(now), timezone)
+    payload = encode_image(image, cut=profile.cutter, feed_blank=settings.printer.feed_blank)
+    if png is not None or escpos is not None:
+        return _save(image, payload, png, escpos)
+    if engine is not None:
+        engine.log_print(None, "printer.test_attempt", printer=label)
+    try:
+        print_bytes(settings.printer, payload)
+    except PrinterError as error:
+        if engine is not None:
+            engine.log_print(None, "printer.test_failed", printer=label, error=error.code)
+        raise
+    if engine is not None:
+        engine.log_print(None, "printer.test_printed", printer=label)
+    return PrintResult(True, label, len(payload), image.width, image.height)
+
+
+def _save(image: Image.Image, payload: bytes, png: Path | None, escpos: Path | None) -> PrintResult:
+    if png is not None:
+        png.parent.mkdir(parents=True, exist_ok=True)
+        image.save(png, format="PNG", optimize=True)
+    if escpos is not None:
+        escpos.parent.mkdir(parents=True, exist_ok=True)
+        escpos.write_bytes(payload)
+    return PrintResult(
+        False,
+        "",
+        len(payload),
+        image.width,
+        image.height,
+        str(png) if png else None,
+        str(escpos) if escpos else None,
+    )
