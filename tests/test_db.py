@@ -163,3 +163,41 @@ def test_unreachable_server_is_reported_not_crashed() -> None:
         db.check_schema()
     assert "127.0.0.1:1" in caught.value.message
     assert caught.value.exit_code == 4
+
+
+def test_an_old_schema_is_refused_until_upgraded_and_keeps_its_data(
+    db_url: str, motcua_bin: str
+) -> None:
+    """A database left at the first revision (an older MotCua): every command says to run
+    `motcua db upgrade` (exit 4); the upgrade keeps what was there."""
+    from shared.migrations import upgrade
+
+    old = Database(db_url)
+    upgrade(old.engine, "0001_initial")
+    with old.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO centres (code, name, name_en, agency, agency_eid, place, "
+                "timezone, priority_policy, priority_every, transfer_placement, "
+                "catalog_revision, updated_at) VALUES ('OLD', 'Trung tâm cũ', '', '', "
+                "'000.00.10.H39', '', 'Asia/Ho_Chi_Minh', 'strict', 3, 'keep', 1, "
+                "'2026-01-02 03:04:05')"
+            )
+        )
+    old.dispose()
+    proc = subprocess.run(
+        [motcua_bin, "queue", "status", "--db", db_url], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 4
+    assert "0001_initial" in proc.stderr and "motcua db upgrade" in proc.stderr
+    proc = subprocess.run(
+        [motcua_bin, "db", "upgrade", "--db", db_url], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    db = Database(db_url)
+    assert db.current_revision() == HEAD_REVISION
+    with db.transaction(readonly=True) as s:
+        assert s.execute(text("SELECT name FROM centres WHERE code = 'OLD'")).scalar() == (
+            "Trung tâm cũ"
+        )
+    db.dispose()
