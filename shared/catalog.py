@@ -821,40 +821,33 @@ def show_catalog(db: Database, centre_code: str | None = None) -> dict[str, Any]
     def work(s: Session) -> dict[str, Any]:
         centre = resolve_centre(s, centre_code)
         cid = centre.id
-        sectors = s.scalars(
-            select(Sector)
-            .where(Sector.centre_id == cid, Sector.active.is_(True))
-            .order_by(Sector.position)
-        ).all()
-        sector_code = {
-            sec.id: sec.code for sec in s.scalars(select(Sector).where(Sector.centre_id == cid))
-        }
-        services = s.scalars(
-            select(Service)
-            .where(Service.centre_id == cid, Service.active.is_(True))
-            .order_by(Service.position)
-        ).all()
-        service_code = {
-            svc.id: svc.code for svc in s.scalars(select(Service).where(Service.centre_id == cid))
-        }
-        procedures = s.scalars(
-            select(Procedure)
-            .where(Procedure.centre_id == cid, Procedure.active.is_(True))
-            .order_by(Procedure.code)
-        ).all()
-        counters = s.scalars(
-            select(Counter)
-            .where(Counter.centre_id == cid, Counter.active.is_(True))
-            .order_by(Counter.number)
-        ).all()
+
+        def active(model: Any, order: Any) -> list[Any]:
+            return list(
+                s.scalars(
+                    select(model)
+                    .where(model.centre_id == cid, model.active.is_(True))
+                    .order_by(order)
+                )
+            )
+
+        def codes(model: Any) -> dict[int, str]:
+            return dict(s.execute(select(model.id, model.code).where(model.centre_id == cid)).all())
+
+        sectors = active(Sector, Sector.position)
+        services = active(Service, Service.position)
+        procedures = active(Procedure, Procedure.code)
+        counters = active(Counter, Counter.number)
+        groups = active(PriorityGroup, PriorityGroup.position)
+        sector_code, service_code = codes(Sector), codes(Service)
         links: dict[int, list[CounterService]] = {}
-        for link in s.scalars(select(CounterService).order_by(CounterService.position)):
+        for link in s.scalars(
+            select(CounterService)
+            .join(Counter, Counter.id == CounterService.counter_id)
+            .where(Counter.centre_id == cid)
+            .order_by(CounterService.position)
+        ):
             links.setdefault(link.counter_id, []).append(link)
-        groups = s.scalars(
-            select(PriorityGroup)
-            .where(PriorityGroup.centre_id == cid, PriorityGroup.active.is_(True))
-            .order_by(PriorityGroup.position)
-        ).all()
         return {
             "centre": {
                 "code": centre.code,
