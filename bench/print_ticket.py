@@ -225,10 +225,16 @@ def bare_pillow(size: tuple[int, int], number: str, number_px: int, qr_text: str
 # --- the measurement -----------------------------------------------------------------------
 
 
-def measure(variant: Variant, n: int, warmup: int) -> dict[str, Any]:
+def measure(variant: Variant, n: int, warmup: int, day: int) -> dict[str, Any]:
+    """Product and baselines interleaved, ticket by ticket, after ``warmup`` untimed rounds.
+
+    Every ticket gets a fresh secret (so a fresh QR) and its own issue time, one second after
+    the previous one, on a day of its own per variant (``day``): the time line is new text on
+    every ticket, as at a kiosk, and no variant finds another's drawn text in the caches.
+    """
     profile = profile_of(variant)
     number_px = number_size(variant)
-    clock = [START]
+    clock = [START + timedelta(days=day)]
 
     def next_info() -> TicketPrintInfo:
         clock[0] += timedelta(seconds=1)  # a fresh time and token on every ticket
@@ -291,12 +297,10 @@ def measure(variant: Variant, n: int, warmup: int) -> dict[str, Any]:
     assert heights == {height}, f"ticket height changed between tickets: {heights}"
     height_mm = height / DOTS_PER_MM
     phase_p50 = {
-        name: percentile(sorted(p[k] for p in phases_s), 50) * 1000
-        for k, name in enumerate(PHASES)
+        name: percentile(sorted(p[k] for p in phases_s), 50) * 1000 for k, name in enumerate(PHASES)
     }
     phase_p95 = {
-        name: percentile(sorted(p[k] for p in phases_s), 95) * 1000
-        for k, name in enumerate(PHASES)
+        name: percentile(sorted(p[k] for p in phases_s), 95) * 1000 for k, name in enumerate(PHASES)
     }
     return {
         "label": variant.label,
@@ -347,7 +351,11 @@ def cold_child(key: str, import_s: float) -> dict[str, float]:
     t1 = time.perf_counter()
     product(second, profile)
     t2 = time.perf_counter()
-    return {"import_ms": import_s * 1000, "first_ms": (t1 - t0) * 1000, "second_ms": (t2 - t1) * 1000}
+    return {
+        "import_ms": import_s * 1000,
+        "first_ms": (t1 - t0) * 1000,
+        "second_ms": (t2 - t1) * 1000,
+    }
 
 
 def cold(key: str, runs: int) -> dict[str, Any]:
@@ -405,10 +413,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
         ["image, dots", *(f"{r['width_dots']} × {r['height_dots']}" for r in cols)],
         ["image height, mm", *(f"{r['height_mm']:.1f}" for r in cols)],
         ["**product** p50 / p95 ms", *(f"**{lat(r['product'])}**" for r in cols)],
-        *(
-            [f"  ↳ {name} p50 ms", *(ms(r["phases_p50_ms"][name]) for r in cols)]
-            for name in PHASES
-        ),
+        *([f"  ↳ {name} p50 ms", *(ms(r["phases_p50_ms"][name]) for r in cols)] for name in PHASES),
         ["  ↳ sum of phases p50 ms", *(ms(r["phases_sum_p50_ms"]) for r in cols)],
         ["cold: first ticket in a fresh process, ms", *(ms(r["cold"]["first_ms"]) for r in cols)],
         ["cold: second ticket, ms", *(ms(r["cold"]["second_ms"]) for r in cols)],
@@ -422,7 +427,10 @@ def table(results: dict[str, dict[str, Any]]) -> str:
             "baseline: encode_image only, feed_blank off, p50 / p95 ms",
             *(lat(r["baseline_encode_raster_only"]) for r in cols),
         ],
-        ["**bytes, feed_blank on** (default)", *(f"**{kib(r['bytes_feed_blank'])}**" for r in cols)],
+        [
+            "**bytes, feed_blank on** (default)",
+            *(f"**{kib(r['bytes_feed_blank'])}**" for r in cols),
+        ],
         ["bytes, feed_blank off", *(kib(r["bytes_raster_only"]) for r in cols)],
         [
             f"print time at {PRINT_SPEED_MM_S:.0f} mm/s, image / + {FEED_LINES}-line feed, s",
@@ -449,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.print_ticket")
     parser.add_argument("--n", type=int, default=200, help="timed tickets per variant")
     parser.add_argument("--warmup", type=int, default=10, help="untimed rounds per variant")
-    parser.add_argument("--cold-runs", type=int, default=1, help="fresh processes per variant")
+    parser.add_argument("--cold-runs", type=int, default=3, help="fresh processes per variant")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -465,10 +473,10 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.flush()
 
     results: dict[str, dict[str, Any]] = {}
-    for variant in variants():
+    for day, variant in enumerate(variants()):
         # The fresh processes first, while this one is not yet busy with the timed loops.
         cold_result = cold(variant.key, args.cold_runs)
-        results[variant.key] = measure(variant, args.n, args.warmup)
+        results[variant.key] = measure(variant, args.n, args.warmup, day)
         results[variant.key]["cold"] = cold_result
         print(f"  {variant.label}: done", file=sys.stderr)
 
