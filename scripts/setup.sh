@@ -55,6 +55,10 @@ if [ "$want_test" = yes ]; then
     have_pg_server || apt_install postgresql
     apt_install libzbar0
 fi
+if [ "$want_test" = yes ] || [ "${MOTCUA_VOICE:-1}" = 1 ]; then
+    # Offline speech for the waiting-room display's spoken calls.
+    apt_install espeak-ng
+fi
 
 if [ ! -x .venv/bin/python ]; then
     if ! "$PYTHON" -m venv .venv 2>/dev/null; then

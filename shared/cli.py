@@ -14,6 +14,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,18 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose sub-commands accept the global options too."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+@dataclass(frozen=True)
+class AppCommand:
+    """A sub-command that starts one of the apps; the apps register themselves from outside
+    ``shared`` (the ``launcher`` package), so the core never imports an app."""
+
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[Context], int]
+
+
+def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="motcua",
         description="MotCua Queue — quản lý hàng đợi và hồ sơ một cửa / queue and one-stop "
@@ -76,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"motcua {__version__}")
     _global_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for app in apps:
+        p = commands.add_parser(app.name, help=app.help, description=app.help)
+        _global_options(p, top=False)
+        app.add_arguments(p)
+        p.set_defaults(handler=app.run)
 
     def leaf(sub: Any, name: str, handler: Callable[..., int], help_: str) -> Any:
         p = sub.add_parser(name, help=help_, description=help_)
@@ -236,9 +253,9 @@ class Context:
             self._db.dispose()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, apps: Sequence[AppCommand] = ()) -> int:
     _utf8_streams()
-    parser = build_parser()
+    parser = build_parser(apps)
     args = parser.parse_args(argv)
     if args.lang:
         set_language(args.lang)

@@ -167,6 +167,44 @@ class LookupSettings:
 
 
 @dataclass(frozen=True)
+class DisplaySettings:
+    """[display] the waiting-room screen of this computer."""
+
+    counters: str = option(
+        "",
+        'Counters this screen shows, e.g. "1-4, 7". Empty: all counters.',
+    )
+    services: str = option(
+        "",
+        'Service codes this screen shows, e.g. "HT, CT". Empty: all services.',
+    )
+    notice: str = option(
+        "",
+        "Notice text scrolling at the bottom of the screen. Empty: none.",
+    )
+    highlight_seconds: float = option(
+        8.0, "How long a new call stays highlighted.", minimum=1.0, maximum=60.0
+    )
+    recent_calls: int = option(6, "How many recent calls are listed.", minimum=0, maximum=20)
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """[voice] spoken calls on the waiting-room screen (offline speech)."""
+
+    enabled: bool = option(True, "Speak each call.")
+    english: bool = option(False, "Follow each Vietnamese call with an English one.")
+    digits: bool = option(
+        False,
+        'Read numbers digit by digit ("một không hai ba") instead of as a whole number '
+        '("một nghìn không trăm hai mươi ba").',
+    )
+    chime: bool = option(True, "Play a short chime before each call.")
+    rate: int = option(150, "Speaking speed in words per minute.", minimum=80, maximum=300)
+    volume: float = option(1.0, "Volume, 0 to 1.", minimum=0.0, maximum=1.0)
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     centre: CentreSettings = field(default_factory=CentreSettings)
@@ -174,6 +212,8 @@ class Settings:
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     lookup: LookupSettings = field(default_factory=LookupSettings)
+    display: DisplaySettings = field(default_factory=DisplaySettings)
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
     source: str = field(default="", compare=False)
     """The configuration file these settings were read from (empty: defaults only)."""
 
@@ -193,6 +233,8 @@ SECTIONS: dict[str, type] = {
     "logging": LoggingSettings,
     "printer": PrinterSettings,
     "lookup": LookupSettings,
+    "display": DisplaySettings,
+    "voice": VoiceSettings,
 }
 
 

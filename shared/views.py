@@ -74,3 +74,19 @@ class QueueStatus(JsonView):
     business_day: date
     services: list[ServiceWaiting] = field(default_factory=list)
     counters: list[CounterState] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EventView(JsonView):
+    """One entry of the event log, as the change-feed hands it to displays, kiosks, counters."""
+
+    id: int
+    kind: str
+    """e.g. "ticket.issued", "ticket.called", "ticket.recall", "counter.paused"."""
+    at: datetime
+    centre_id: int | None
+    ticket_id: int | None
+    counter_id: int | None
+    service_id: int | None
+    data: dict[str, Any]
+    """No personal data: numbers, codes, counter numbers ("number", "counter", "service", …)."""

@@ -1,0 +1,58 @@
+"""The ``motcua`` command with the apps: the core's commands plus ``kiosk``, ``counter`` and
+``display``. It lives outside ``shared`` so that the core never imports an app, and outside the
+apps so that no app imports another; each app is imported only when its command runs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from shared.cli import AppCommand, Context
+from shared.cli import main as core_main
+
+
+def _display_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--smoke",
+        action="store_true",
+        help="start, paint the first frame, print the start-up time and exit",
+    )
+    p.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="PATH",
+        help="save the first painted frame as a PNG (implies --smoke)",
+    )
+    p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    p.add_argument("--size", metavar="WxH", help="window size, e.g. 1920x1080 or 1080x1920")
+
+
+def _run_display(ctx: Context) -> int:
+    from display.app import run
+
+    return run(ctx)
+
+
+APPS: tuple[AppCommand, ...] = (
+    AppCommand(
+        "display",
+        "the waiting-room screen (shows and speaks each call)",
+        _display_arguments,
+        _run_display,
+    ),
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return core_main(argv, APPS)
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+def display_gui() -> None:
+    """The ``motcua-display`` program (no console window on Windows)."""
+    sys.exit(main(["display", *sys.argv[1:]]))
