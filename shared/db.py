@@ -163,8 +163,9 @@ class Database:
     def run(self, work: Callable[[Session], T], *, readonly: bool = False) -> T:
         """Run ``work`` in one transaction, retrying when the server asks for a retry.
 
-        A deadlock or serialization failure on PostgreSQL, or an SQLite lock that outlived the
-        busy timeout, rolls the whole transaction back; running it again is then safe.
+        A deadlock or serialization failure on PostgreSQL rolls the whole transaction back;
+        running it again is then safe. (A lock held past the busy timeout is not retried: the
+        caller has waited long enough and gets :class:`DatabaseBusy`.)
         """
         for attempt in range(1, _MAX_ATTEMPTS + 1):
             try:
@@ -181,7 +182,7 @@ class Database:
 
     def current_revision(self) -> str | None:
         """The schema revision in the database; None when it has no schema."""
-        with translate_errors(self), self.engine.connect() as conn:
+        with translate_errors(self), self._readonly_engine.connect() as conn:
             if not _has_table(conn, "alembic_version"):
                 return None
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
