@@ -171,6 +171,22 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
     p = leaf(printer, "test", cmd_printer_test, "print the set-up test page")
     _print_outputs(p)
 
+    p = leaf(
+        commands,
+        "announce",
+        cmd_announce,
+        "the spoken call of a ticket, as a WAV file and/or its sentence",
+    )
+    p.add_argument("ticket_id", metavar="TICKET_ID", type=int)
+    p.add_argument("--wav", type=Path, metavar="PATH", help="write the announcement here")
+    p.add_argument("--text", action="store_true", help="print the sentence(s) spoken")
+    p.add_argument(
+        "--counter",
+        type=int,
+        metavar="N",
+        help="counter to announce (default: the counter that called the ticket)",
+    )
+
     queue = group("queue", "the queue as a whole")
     leaf(queue, "status", cmd_queue_status, "waiting per service, serving per counter")
 
@@ -539,6 +555,34 @@ def _read_password() -> str | None:
         return first if first == second else None
     line = sys.stdin.readline() if sys.stdin is not None else ""
     return line.rstrip("\r\n")
+
+
+def cmd_announce(ctx: Context) -> int:
+    from shared.voice import announcement_wav, call_sentence, wav_duration
+
+    a = ctx.args
+    ticket = ctx.engine().ticket(a.ticket_id)
+    counter = a.counter if a.counter is not None else ticket.counter
+    if counter is None:
+        raise MotcuaError("error.not_called", number=ticket.number)
+    voice = ctx.settings.voice
+    sentences = [call_sentence(ticket.number, counter, language="vi", digits=voice.digits)]
+    if voice.english:
+        sentences.append(call_sentence(ticket.number, counter, language="en", digits=voice.digits))
+    data: dict[str, Any] = {
+        "ticket": ticket.id,
+        "number": ticket.number,
+        "counter": counter,
+        "sentences": sentences,
+    }
+    if a.wav is not None:
+        wav = announcement_wav(ticket.number, counter, voice)
+        a.wav.parent.mkdir(parents=True, exist_ok=True)
+        a.wav.write_bytes(wav)
+        data["wav"] = str(a.wav)
+        data["seconds"] = round(wav_duration(wav), 2)
+    human = "\n".join(sentences) if a.text or a.wav is None else f"{a.wav} ({data['seconds']} s)"
+    return ctx.emit(data, human)
 
 
 def cmd_config_sample(ctx: Context) -> int:

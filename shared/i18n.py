@@ -52,6 +52,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Không thể {action} phiếu {number}: phiếu đang ở trạng thái “{status}”.",
         "Cannot {action} ticket {number}: it is “{status}”.",
     ),
+    "error.not_called": (
+        "Phiếu {number} chưa được gọi đến quầy nào; chỉ định quầy bằng --counter N.",
+        "Ticket {number} has not been called to a counter; give one with --counter N.",
+    ),
     "error.counter_paused": (
         "Quầy số {number} đang tạm dừng. Mở lại quầy trước khi gọi số.",
         "Counter {number} is paused. Resume it before calling.",
@@ -325,6 +329,47 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "print.test.ok": (
         "Mọi dấu thanh rõ, khung in đủ, mã quét được: máy in đã sẵn sàng.",
         "Every tone mark clear, the frame complete, the codes scan: the printer is ready.",
+    ),
+    # --- voice calls (spoken sentences and speech errors) ------------------------------------
+    "voice.call": (
+        "Kính mời công dân có số thứ tự {number} đến quầy số {counter}",
+        "Ticket number {number}, please proceed to counter {counter}.",
+    ),
+    "voice.error.unavailable": (
+        "Không tìm thấy chương trình đọc espeak-ng nên không phát được lời gọi số. Cài đặt "
+        "espeak-ng (scripts/setup.sh) hoặc tắt voice.enabled trong tệp cấu hình.",
+        "The espeak-ng speech program was not found, so calls cannot be spoken. Install "
+        "espeak-ng (scripts/setup.sh) or turn off voice.enabled in the configuration file.",
+    ),
+    "voice.error.failed": (
+        "Chương trình đọc espeak-ng bị lỗi, lời gọi số không phát được: {detail}",
+        "The espeak-ng speech program failed and the call was not spoken: {detail}",
+    ),
+    # --- the waiting-room display --------------------------------------------------------------
+    "display.now_calling": ("MỜI SỐ", "Now calling"),
+    "display.recall": ("GỌI LẠI", "Called again"),
+    "display.to_counter": ("QUẦY {counter}", "Counter {counter}"),
+    "display.arrow_counter": ("→ QUẦY {counter}", "→ Counter {counter}"),
+    "display.counter": ("Quầy {counter:02d}", "Counter {counter}"),
+    "display.recent": ("SỐ VỪA GỌI", "Recent calls"),
+    "display.serving": ("ĐANG PHỤC VỤ", "Now serving"),
+    "display.paused": ("Tạm dừng", "Paused"),
+    "display.free": ("—", "—"),
+    "display.no_calls": ("Chưa gọi số", "No call yet"),
+    "display.disconnected": (
+        "Mất kết nối – đang kết nối lại…",
+        "Connection lost – reconnecting…",
+    ),
+    "display.weekday.0": ("Thứ Hai", "Monday"),
+    "display.weekday.1": ("Thứ Ba", "Tuesday"),
+    "display.weekday.2": ("Thứ Tư", "Wednesday"),
+    "display.weekday.3": ("Thứ Năm", "Thursday"),
+    "display.weekday.4": ("Thứ Sáu", "Friday"),
+    "display.weekday.5": ("Thứ Bảy", "Saturday"),
+    "display.weekday.6": ("Chủ Nhật", "Sunday"),
+    "display.date": (
+        "{weekday}, {day:02d}/{month:02d}/{year}",
+        "{weekday}, {day:02d}/{month:02d}/{year}",
     ),
 }
 
