@@ -20,6 +20,7 @@ import stat
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -399,6 +400,42 @@ class PgServer:
             self._running = False
             self.base_dir = None
             shutil.rmtree(base, ignore_errors=True)
+
+    def restart(self, while_down: Callable[[], object] | None = None) -> PgServer:
+        """Stop the server and start the same cluster again: same data directory, same port.
+
+        Clients see a real outage (a "fast" shutdown ends their sessions); ``while_down``, if
+        given, runs while the server is stopped. The data (databases, events) survives.
+        """
+        port = self._require_port()
+        if self._pg_ctl_stop("fast").returncode != 0:
+            self._kill_postmaster()
+        self._running = False
+        try:
+            if while_down is not None:
+                while_down()
+        finally:
+            options = (
+                f"-p {port} -k {self.socket_dir} "
+                f"-c listen_addresses={self.host} "
+                f"-c max_connections={self.max_connections} -c fsync=on"
+            )
+            self._run(
+                "pg_ctl",
+                "-D",
+                str(self.data_dir),
+                "-o",
+                options,
+                "-l",
+                str(self.log_file),
+                "-t",
+                str(int(self.start_timeout)),
+                "-w",
+                "start",
+            )
+            self._running = True
+            self._wait_until_ready()
+        return self
 
     def _pg_ctl_stop(self, mode: str) -> subprocess.CompletedProcess[str]:
         return self._run(

@@ -1,0 +1,327 @@
+"""The live change-feed: follow the event log ("everything after id N") as it grows.
+
+Displays, kiosks and counters learn about calls, recalls and pauses from here. Event ids grow in
+commit order (see :mod:`shared.events`), so "the events after the last id I saw" never skips one
+that commits late, and a reader that restarts from its last id misses nothing and repeats nothing.
+
+PostgreSQL: a dedicated psycopg connection in autocommit ``LISTEN``\\ s on ``motcua_events``. A
+notification ("<id>:<kind>", sent at commit) wakes the reader, which then reads the log from its
+last id on the same connection. Every ``poll_interval`` it reads the log anyway, so a
+notification that was missed (sent while the connection was being re-established, or lost in any
+other way) delays an event by at most one interval and never loses it.
+
+SQLite: there is no notification between processes, so the log is polled every
+``poll_interval`` in a read-only transaction (an index range scan on the primary key that never
+takes the write lock).
+
+Database trouble never escapes :meth:`ChangeFeed.wait`: the feed records it (``connected`` is
+False, ``last_error`` says why), backs off (0.2 s doubling to 2 s), reconnects by itself and then
+catches up from its last id. Qt-free: :mod:`shared.qt.feed` runs it in a worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from shared.errors import DatabaseError
+from shared.events import NOTIFY_CHANNEL
+from shared.models import Event
+from shared.views import EventView
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from shared.db import Database
+
+log = logging.getLogger("motcua.feed")
+
+BATCH = 500
+"""Events read per query; a longer backlog is handed out in batches, one per :meth:`wait`."""
+BACKOFF_FIRST = 0.2
+BACKOFF_MAX = 2.0
+CONNECT_TIMEOUT = 2  # seconds; libpq's minimum
+_COLUMNS = "id, kind, at, centre_id, ticket_id, counter_id, service_id, data"
+
+
+def latest_event_id(db: Database) -> int:
+    """The id of the newest committed event (0 when the log is empty)."""
+    with db.transaction(readonly=True) as session:
+        return int(session.scalar(select(func.max(Event.id))) or 0)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _view(row: Any) -> EventView:
+    return EventView(
+        id=int(row[0]),
+        kind=row[1],
+        at=_utc(row[2]),
+        centre_id=row[3],
+        ticket_id=row[4],
+        counter_id=row[5],
+        service_id=row[6],
+        data=dict(row[7] or {}),
+    )
+
+
+def _describe(exc: BaseException) -> str:
+    """One line for a person (no password: URLs are never part of driver messages here)."""
+    lines = str(exc).strip().splitlines()
+    text = lines[0] if lines else ""
+    return text or type(exc).__name__
+
+
+class ChangeFeed:
+    """Follows the event log of one database; use it from one thread at a time.
+
+    ``after_id=None`` starts "from now" (at the newest event when the feed first reaches the
+    database). ``centre_id`` keeps only the events of that centre.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        after_id: int | None = None,
+        poll_interval: float = 0.2,
+        centre_id: int | None = None,
+    ) -> None:
+        if poll_interval <= 0:
+            raise ValueError("poll_interval must be positive")
+        self.db = db
+        self.poll_interval = poll_interval
+        self.centre_id = centre_id
+        self._last_id: int | None = after_id
+        self._pg = not db.is_sqlite
+        self._conn: psycopg.Connection[Any] | None = None
+        self._connected = False
+        self._last_error: str | None = None
+        self._backoff = BACKOFF_FIRST
+        self._retry_at = 0.0
+        self._next_poll = 0.0
+        self._due = True
+        self._closed = threading.Event()
+        self._psycopg_error: type[Exception] = Exception
+        if self._pg:
+            import psycopg
+
+            self._psycopg_error = psycopg.Error
+        # Reach the database now, so "from now" means the moment the feed was made.
+        self._connect()
+
+    # --- state -----------------------------------------------------------------------------
+
+    @property
+    def connected(self) -> bool:
+        """True while the last attempt to reach the database succeeded."""
+        return self._connected
+
+    @property
+    def last_id(self) -> int:
+        """The id after which the next events will be read (0 until the database is reached)."""
+        return self._last_id or 0
+
+    @property
+    def last_error(self) -> str | None:
+        """Why the database could not be reached the last time it could not (kept after
+        reconnecting, for the log; check :attr:`connected` for the current state)."""
+        return self._last_error
+
+    @property
+    def closed(self) -> bool:
+        return self._closed.is_set()
+
+    # --- public ----------------------------------------------------------------------------
+
+    def wait(self, timeout: float) -> list[EventView]:
+        """New events in id order, as soon as there are some, or ``[]`` after ``timeout``.
+
+        Never raises for database trouble: see :attr:`connected` and :attr:`last_error`.
+        """
+        deadline = time.monotonic() + max(0.0, timeout)
+        while not self._closed.is_set():
+            if not self._connected:
+                if time.monotonic() >= self._retry_at:
+                    self._connect()
+                if not self._connected:
+                    pause = min(deadline, self._retry_at) - time.monotonic()
+                    if pause > 0:
+                        self._closed.wait(pause)
+                    if time.monotonic() >= deadline:
+                        return []
+                    continue
+            if self._due or time.monotonic() >= self._next_poll:
+                events = self._read()
+                if events is None:  # lost the database: loop to reconnect or time out
+                    continue
+                if events:
+                    return events
+            pause = min(deadline, self._next_poll) - time.monotonic()
+            if pause > 0:
+                self._idle(pause)
+            elif time.monotonic() >= deadline:
+                return []
+        return []
+
+    def close(self) -> None:
+        """Stop following; a :meth:`wait` in progress returns ``[]`` shortly."""
+        self._closed.set()
+        self._disconnect()
+        self._connected = False
+
+    def __enter__(self) -> ChangeFeed:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # --- connection ------------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        if self._closed.is_set():
+            return
+        try:
+            if self._pg:
+                self._connect_pg()
+            elif self._last_id is None:
+                self._last_id = latest_event_id(self.db)
+            else:
+                # Nothing to hold open on SQLite: reaching the file is the read itself.
+                with self.db.transaction(readonly=True) as session:
+                    session.execute(select(Event.id).limit(1)).all()
+        except Exception as exc:  # noqa: BLE001 - recorded, never raised: see _fail
+            self._fail(exc)
+            return
+        if not self._connected:
+            log.info("change-feed connected to %s after id %s", self.db.display_url, self._last_id)
+        self._connected = True
+        self._backoff = BACKOFF_FIRST
+        self._due = True  # catch up at once: notifications sent while away were not heard
+
+    def _connect_pg(self) -> None:
+        import psycopg
+
+        self._disconnect()
+        dsn = self.db.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        conn = psycopg.connect(
+            dsn,
+            autocommit=True,
+            connect_timeout=CONNECT_TIMEOUT,
+            application_name="motcua-feed",
+            # A dead network shows up within seconds instead of after the kernel's minutes.
+            keepalives=1,
+            keepalives_idle=5,
+            keepalives_interval=2,
+            keepalives_count=2,
+            tcp_user_timeout=5000,
+        )
+        try:
+            # Listen first, read second: an event committed in between is read or heard.
+            conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+            if self._last_id is None:
+                row = conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()
+                self._last_id = int(row[0]) if row else 0
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
+
+    def _disconnect(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001 - already broken
+                pass
+
+    def _fail(self, exc: BaseException) -> None:
+        if self._closed.is_set():
+            self._disconnect()
+            self._connected = False
+            return
+        if not self._is_database_trouble(exc):
+            log.exception("change-feed: unexpected error")
+        message = _describe(exc)
+        if self._connected or message != self._last_error:
+            log.warning("change-feed: database not reachable: %s", message)
+        self._disconnect()
+        self._connected = False
+        self._last_error = message
+        self._retry_at = time.monotonic() + self._backoff
+        self._backoff = min(BACKOFF_MAX, self._backoff * 2)
+
+    def _is_database_trouble(self, exc: BaseException) -> bool:
+        return isinstance(exc, DatabaseError | SQLAlchemyError | OSError | self._psycopg_error)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def _read(self) -> list[EventView] | None:
+        """One batch after the last id (filtered by centre), or None when the database is gone."""
+        after = self.last_id
+        try:
+            rows = self._query_pg(after) if self._pg else self._query_sqlite(after)
+        except Exception as exc:  # noqa: BLE001 - recorded, never raised
+            self._fail(exc)
+            return None
+        if rows:
+            self._last_id = int(rows[-1][0])
+        # A full batch means there is more: read again at once.
+        self._due = len(rows) == BATCH
+        self._next_poll = time.monotonic() + self.poll_interval
+        events = [_view(r) for r in rows]
+        if self.centre_id is not None:
+            events = [e for e in events if e.centre_id == self.centre_id]
+        return events
+
+    def _query_pg(self, after: int) -> list[Any]:
+        if self._conn is None:
+            raise ConnectionError("no connection")
+        cursor = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM events WHERE id > %s ORDER BY id LIMIT %s", (after, BATCH)
+        )
+        return cursor.fetchall()
+
+    def _query_sqlite(self, after: int) -> list[Any]:
+        statement = (
+            select(
+                Event.id,
+                Event.kind,
+                Event.at,
+                Event.centre_id,
+                Event.ticket_id,
+                Event.counter_id,
+                Event.service_id,
+                Event.data,
+            )
+            .where(Event.id > after)
+            .order_by(Event.id)
+            .limit(BATCH)
+        )
+        with self.db.transaction(readonly=True) as session:
+            return list(session.execute(statement).all())
+
+    def _idle(self, pause: float) -> None:
+        """Wait up to ``pause`` seconds for a notification (PostgreSQL) or just wait (SQLite)."""
+        if not self._pg or self._conn is None:
+            self._closed.wait(pause)
+            return
+        try:
+            for notify in self._conn.notifies(timeout=pause, stop_after=1):
+                if self._announces_new(notify.payload):
+                    self._due = True
+        except Exception as exc:  # noqa: BLE001 - recorded, never raised
+            self._fail(exc)
+
+    def _announces_new(self, payload: str) -> bool:
+        """Whether a notification is about an event not read yet (payload "<id>:<kind>")."""
+        head = payload.split(":", 1)[0]
+        return not head.isdigit() or int(head) > self.last_id
