@@ -13,7 +13,7 @@ from shared.cli import AppCommand, Context
 from shared.cli import main as core_main
 
 
-def _display_arguments(p: argparse.ArgumentParser) -> None:
+def _app_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--smoke",
         action="store_true",
@@ -35,6 +35,12 @@ def _run_display(ctx: Context) -> int:
     return run(ctx)
 
 
+def _run_kiosk(ctx: Context) -> int:
+    from kiosk.app import run
+
+    return run(ctx)
+
+
 APPS: tuple[AppCommand, ...] = (
     AppCommand(
         "display",
@@ -51,6 +57,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> None:
     sys.exit(main())
+
+
+def kiosk_gui() -> None:
+    """The ``motcua-kiosk`` program (no console window on Windows)."""
+    sys.exit(main(["kiosk", *sys.argv[1:]]))
 
 
 def display_gui() -> None:
