@@ -45,8 +45,14 @@ APPS: tuple[AppCommand, ...] = (
     AppCommand(
         "display",
         "the waiting-room screen (shows and speaks each call)",
-        _display_arguments,
+        _app_arguments,
         _run_display,
+    ),
+    AppCommand(
+        "kiosk",
+        "the touchscreen where visitors take a number",
+        _app_arguments,
+        _run_kiosk,
     ),
 )
 
