@@ -316,6 +316,12 @@ def run(ctx: Any) -> int:
     windowed = bool(getattr(args, "windowed", False)) or size is not None
     settings = ctx.settings
 
+    from shared.qt.platform import prepare_platform
+
+    refusal = prepare_platform(smoke=smoke)
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
+        return 2
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "motcua"])
     from shared.qt.fonts import load_fonts
 

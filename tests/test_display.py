@@ -456,3 +456,32 @@ def test_qt_calls_do_not_leak_references_to_none(qtbot) -> None:
     lost = before - sys.getrefcount(None)
     painter.end()
     assert lost < 1_000
+
+
+def test_display_on_a_machine_without_a_screen(motcua_bin: str, sqlite_url: str) -> None:
+    """Over SSH a smoke run still works (offscreen); a real start says why it cannot open,
+    instead of Qt aborting."""
+    import subprocess
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")
+    }
+    smoke = subprocess.run(
+        [motcua_bin, "display", "--smoke", "--windowed", "--size", "640x360", "--db", sqlite_url],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert smoke.returncode == 0, smoke.stderr
+    assert "first frame" in smoke.stdout
+    real = subprocess.run(
+        [motcua_bin, "display", "--db", sqlite_url],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert real.returncode == 2 and "DISPLAY" in real.stderr
