@@ -485,3 +485,46 @@ def test_display_on_a_machine_without_a_screen(motcua_bin: str, sqlite_url: str)
         timeout=120,
     )
     assert real.returncode == 2 and "DISPLAY" in real.stderr
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_the_screen_survives_a_postgresql_restart_by_itself(qtbot) -> None:
+    """A live screen on PostgreSQL: the server stops and starts again; the screen shows
+    "mất kết nối" meanwhile, then comes back and shows the next call without anyone touching it."""
+    from display.app import DisplayWindow, make_board, start_feed
+    from shared.qt.fonts import load_fonts
+    from tests.helpers.pgserver import PgServer
+
+    server = PgServer().start()
+    try:
+        url = server.create_database("display_restart")
+        db = Database(url)
+        db.upgrade()
+        import_catalog(db, load_catalog_file(asset("catalog", "sample.toml")))
+        engine = QueueEngine(db)
+        settings = DisplaySettings()
+        source = load_board_source(db)
+        window = DisplayWindow(make_board(source, settings), settings, load_fonts())
+        qtbot.addWidget(window)
+        window.resize(1280, 720)
+        window.show()
+        feed = start_feed(window, db, source.last_event_id, source.centre_id)
+        try:
+            qtbot.waitUntil(lambda: feed.connected, timeout=5000)
+            first = call(engine, "HT", 3)
+            qtbot.waitUntil(lambda: window.call_panel.number_text() == first.number, timeout=3000)
+
+            def while_down() -> None:
+                qtbot.waitUntil(lambda: window.banner_visible, timeout=6000)
+
+            server.restart(while_down)
+            qtbot.waitUntil(lambda: not window.banner_visible, timeout=8000)
+            second = call(engine, "DD", 1)
+            qtbot.waitUntil(lambda: window.call_panel.number_text() == second.number, timeout=3000)
+            assert [c.number for c in window.board.recent][:2] == [second.number, first.number]
+        finally:
+            assert feed.stop()
+        db.dispose()
+    finally:
+        server.stop()
