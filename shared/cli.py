@@ -147,6 +147,16 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
         p = leaf(ticket, name, cmd_ticket_action, help_)
         p.add_argument("ticket_id", metavar="TICKET_ID", type=int)
         p.set_defaults(action=name)
+    p = leaf(ticket, "rate", cmd_ticket_rate, "record the citizen's satisfaction with a service")
+    p.add_argument("ticket_id", metavar="TICKET_ID", type=int)
+    p.add_argument(
+        "level",
+        metavar="LEVEL",
+        help="position on the configured scale, 1 = lowest (Không hài lòng)",
+    )
+    p.add_argument(
+        "--reason", action="append", default=[], metavar="TEXT", help="a reason (may be repeated)"
+    )
     p = leaf(ticket, "print", cmd_ticket_print, "print a ticket again, or save the print as files")
     p.add_argument("ticket_id", metavar="TICKET_ID", type=int)
     _print_outputs(p)
@@ -162,6 +172,16 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
     )
 
     counter = group("counter", "counters")
+    p = leaf(
+        counter,
+        "sign-in",
+        cmd_counter_sign_in,
+        "sign a clerk in at a counter (password from the prompt or stdin)",
+    )
+    p.add_argument("number", metavar="N", type=int)
+    p.add_argument("--user", required=True, metavar="NAME")
+    p = leaf(counter, "sign-out", cmd_counter_sign_out, "sign the clerk out of a counter")
+    p.add_argument("number", metavar="N", type=int)
     for name, help_ in (("pause", "pause a counter (no calls)"), ("resume", "reopen a counter")):
         p = leaf(counter, name, cmd_counter, help_)
         p.add_argument("number", metavar="N", type=int)
@@ -501,6 +521,40 @@ def cmd_ticket_transfer(ctx: Context) -> int:
     return ctx.emit({"ticket": ticket.to_json()}, lambda: _ticket_text(ticket))
 
 
+def cmd_ticket_rate(ctx: Context) -> int:
+    from shared.errors import RatingRefused
+
+    a = ctx.args
+    scale = ctx.settings.rating.scale
+    if not a.level.isdigit():
+        raise RatingRefused("error.rating_level", scale=scale)
+    rating = ctx.engine().rate(
+        a.ticket_id, int(a.level), scale=scale, source="command", reasons=tuple(a.reason)
+    )
+    return ctx.emit(
+        {"rating": rating.to_json()},
+        tr("cli.rated", label=rating.label or "", number=rating.number),
+    )
+
+
+def cmd_counter_sign_in(ctx: Context) -> int:
+    from shared.counters import sign_in
+
+    password = _read_password(confirm=False)
+    session = sign_in(ctx.db, ctx.args.user, password or "", ctx.args.number, centre=ctx.centre)
+    return ctx.emit(
+        {"session": session.to_json()},
+        tr("cli.signed_in", name=session.full_name or session.username, number=session.counter),
+    )
+
+
+def cmd_counter_sign_out(ctx: Context) -> int:
+    from shared.counters import sign_out
+
+    session = sign_out(ctx.db, ctx.args.number, centre=ctx.centre)
+    return ctx.emit({"session": session.to_json()}, tr("cli.signed_out", number=session.counter))
+
+
 def cmd_counter(ctx: Context) -> int:
     engine = ctx.engine()
     method = engine.pause_counter if ctx.args.action == "pause" else engine.resume_counter
@@ -548,9 +602,11 @@ def cmd_user_add(ctx: Context) -> int:
     )
 
 
-def _read_password() -> str | None:
+def _read_password(*, confirm: bool = True) -> str | None:
     if sys.stdin is not None and sys.stdin.isatty():
         first = getpass.getpass(tr("cli.password_prompt"))
+        if not confirm:
+            return first
         second = getpass.getpass(tr("cli.password_again"))
         return first if first == second else None
     line = sys.stdin.readline() if sys.stdin is not None else ""

@@ -92,6 +92,14 @@ class RequestIdConflict(QueueError):
     key = "error.request_id_conflict"
 
 
+class CounterTaken(QueueError):
+    key = "error.counter_taken"
+
+
+class RatingRefused(QueueError):
+    """A rating cannot be recorded (bad level, not finished yet, already rated)."""
+
+
 class CentreError(MotcuaError):
     """Which centre a command works on is unclear."""
 

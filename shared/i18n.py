@@ -56,6 +56,51 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Phiếu {number} chưa được gọi đến quầy nào; chỉ định quầy bằng --counter N.",
         "Ticket {number} has not been called to a counter; give one with --counter N.",
     ),
+    "error.counter_taken": (
+        "Quầy số {number} đang do {name} làm việc (từ {since}). Người đó cần đăng xuất trước.",
+        "Counter {number} is held by {name} (since {since}). They must sign out first.",
+    ),
+    "error.bad_login": (
+        "Tên đăng nhập hoặc mật khẩu không đúng.",
+        "Wrong user name or password.",
+    ),
+    "error.not_signed_in": (
+        "Không có ai đăng nhập ở quầy số {number}.",
+        "Nobody is signed in at counter {number}.",
+    ),
+    "error.rating_level": (
+        "Mức đánh giá phải từ 1 đến {scale}.",
+        "The rating must be from 1 to {scale}.",
+    ),
+    "error.rating_not_finished": (
+        "Chỉ đánh giá được khi phiếu {number} đã phục vụ xong.",
+        "Ticket {number} can only be rated once its service is finished.",
+    ),
+    "error.rating_exists": (
+        "Lượt phục vụ phiếu {number} đã được đánh giá.",
+        "This service of ticket {number} was already rated.",
+    ),
+    "rating.3.1": ("Không hài lòng", "Dissatisfied"),
+    "rating.3.2": ("Hài lòng", "Satisfied"),
+    "rating.3.3": ("Rất hài lòng", "Very satisfied"),
+    "rating.4.1": ("Không hài lòng", "Dissatisfied"),
+    "rating.4.2": ("Bình thường", "Neutral"),
+    "rating.4.3": ("Hài lòng", "Satisfied"),
+    "rating.4.4": ("Rất hài lòng", "Very satisfied"),
+    "rating.5.1": ("Rất không hài lòng", "Very dissatisfied"),
+    "rating.5.2": ("Không hài lòng", "Dissatisfied"),
+    "rating.5.3": ("Bình thường", "Neutral"),
+    "rating.5.4": ("Hài lòng", "Satisfied"),
+    "rating.5.5": ("Rất hài lòng", "Very satisfied"),
+    "cli.rated": (
+        "Đã ghi đánh giá “{label}” cho phiếu {number}.",
+        "Recorded “{label}” for ticket {number}.",
+    ),
+    "cli.signed_in": (
+        "{name} đã đăng nhập ở quầy số {number}.",
+        "{name} signed in at counter {number}.",
+    ),
+    "cli.signed_out": ("Đã đăng xuất khỏi quầy số {number}.", "Signed out of counter {number}."),
     "error.counter_paused": (
         "Quầy số {number} đang tạm dừng. Mở lại quầy trước khi gọi số.",
         "Counter {number} is paused. Resume it before calling.",
@@ -371,6 +416,71 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "{weekday}, {day:02d}/{month:02d}/{year}",
         "{weekday}, {day:02d}/{month:02d}/{year}",
     ),
+    # --- the kiosk (visitors take a number) ------------------------------------------------
+    "kiosk.language.vi": ("Tiếng Việt", "Tiếng Việt"),
+    "kiosk.language.en": ("English", "English"),
+    "kiosk.home.title": (
+        "Chạm vào dịch vụ bạn cần để lấy số thứ tự",
+        "Touch the service you need to take a number",
+    ),
+    "kiosk.priority.button": ("ƯU TIÊN", "PRIORITY"),
+    "kiosk.priority.hint": (
+        "Người cao tuổi, người khuyết tật, phụ nữ có thai, người có công…",
+        "Elderly, disabled, pregnant, persons with meritorious services…",
+    ),
+    "kiosk.priority.title": ("Bạn thuộc nhóm ưu tiên nào?", "Which priority group are you in?"),
+    "kiosk.priority.services": (
+        "Ưu tiên: {group} — chọn dịch vụ",
+        "Priority: {group} — choose a service",
+    ),
+    "kiosk.back": ("← Quay lại", "← Back"),
+    "kiosk.waiting.none": ("Không có ai đang chờ", "Nobody waiting"),
+    "kiosk.waiting.one": ("1 người đang chờ", "1 person waiting"),
+    "kiosk.waiting.many": ("{count} người đang chờ", "{count} people waiting"),
+    "kiosk.wait.under5": ("chờ dưới 5 phút", "wait under 5 minutes"),
+    "kiosk.wait.range": ("chờ khoảng {low}–{high} phút", "wait about {low}–{high} minutes"),
+    "kiosk.unavailable": ("TẠM NGỪNG", "NOT AVAILABLE"),
+    "kiosk.unavailable.no_counter": (
+        "Hiện không có quầy nào mở",
+        "No counter is open right now",
+    ),
+    "kiosk.busy": ("Đang lấy số, xin chờ một chút…", "Taking your number, one moment…"),
+    "kiosk.confirm.title": ("SỐ THỨ TỰ CỦA BẠN", "YOUR NUMBER"),
+    "kiosk.ahead.none": ("Không có ai chờ trước bạn", "Nobody is ahead of you"),
+    "kiosk.ahead.one": ("Có 1 người chờ trước bạn", "1 person is ahead of you"),
+    "kiosk.ahead.many": ("Có {count} người chờ trước bạn", "{count} people are ahead of you"),
+    "kiosk.confirm.wait": ("Thời gian {wait}", "Estimated: {wait}"),
+    "kiosk.confirm.counters": ("Quầy phục vụ: {numbers}", "Served at counter {numbers}"),
+    "kiosk.confirm.printing": ("Đang in phiếu…", "Printing your ticket…"),
+    "kiosk.confirm.printed": (
+        "Mời bạn nhận phiếu ở khe bên dưới",
+        "Please take your ticket from the slot below",
+    ),
+    "kiosk.confirm.printer_failed": (
+        "Máy in đang gặp sự cố — vui lòng ghi nhớ số này hoặc chụp ảnh mã QR",
+        "The printer has a problem — please remember this number or photograph the QR code",
+    ),
+    "kiosk.confirm.qr": ("Quét mã để theo dõi lượt", "Scan to follow your turn"),
+    "kiosk.confirm.listen": (
+        "Vui lòng chú ý màn hình và loa gọi số",
+        "Please watch the screen and listen for your number",
+    ),
+    "kiosk.confirm.touch": (
+        "Chạm vào màn hình để trở về trang đầu",
+        "Touch the screen to go back to the start",
+    ),
+    "kiosk.offline.title": ("Tạm ngừng lấy số", "Ticket machine paused"),
+    "kiosk.offline.body": (
+        "Máy đang kết nối lại với hệ thống. Xin vui lòng chờ trong giây lát hoặc hỏi nhân viên "
+        "hướng dẫn.",
+        "The machine is reconnecting. Please wait a moment or ask a staff member for help.",
+    ),
+    "kiosk.error.title": ("Xin lỗi, đã có sự cố", "Sorry, something went wrong"),
+    "kiosk.error.body": (
+        "Vui lòng thử lại. Màn hình sẽ tự trở về trang đầu.",
+        "Please try again. The screen will go back to the start by itself.",
+    ),
+    "kiosk.error.refused": ("Không lấy được số", "No number could be taken"),
 }
 
 

@@ -345,6 +345,65 @@ class Event(Base):
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class CounterSession(Base):
+    """A clerk signed in at a counter. At most one open session per counter (partial unique
+    index), so two clerks can never hold the same counter at once."""
+
+    __tablename__ = "counter_sessions"
+    __table_args__ = (
+        Index(
+            "uq_counter_sessions_open",
+            "counter_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    machine: Mapped[str] = mapped_column(String(128), default="")
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+
+RATING_SOURCES = ("citizen", "clerk", "command")
+RATING_OUTCOMES = ("rated", "no_rating")
+
+
+class Rating(Base):
+    """A citizen's satisfaction with one service, on the scale configured when it was given."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "cycle"),
+        CheckConstraint(f"source IN {_in(RATING_SOURCES)}", name="source"),
+        CheckConstraint(f"outcome IN {_in(RATING_OUTCOMES)}", name="outcome"),
+        CheckConstraint("scale BETWEEN 3 AND 5", name="scale"),
+        CheckConstraint(
+            "(outcome = 'rated' AND level BETWEEN 1 AND scale) "
+            "OR (outcome = 'no_rating' AND level IS NULL)",
+            name="level",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    cycle: Mapped[int]
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    """The clerk who served the citizen."""
+    scale: Mapped[int]
+    level: Mapped[int | None]
+    """1 = lowest (Không hài lòng on the 3-level scale) … scale = highest (Rất hài lòng)."""
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
+    outcome: Mapped[str] = mapped_column(String(12), default="rated")
+    source: Mapped[str] = mapped_column(String(12), default="citizen")
+    """Who entered it: the citizen on the prompt, a clerk on their behalf, or the command."""
+    created_at: Mapped[datetime]
+
+
 Index("ix_events_ticket", Event.ticket_id)
 Index("ix_calls_counter", Call.counter_id, Call.called_at)
 Index("ix_tickets_day_service", Ticket.business_day, Ticket.service_id)

@@ -55,6 +55,7 @@ from shared.errors import (
     CounterStateUnchanged,
     IllegalTransition,
     NumberRangeExhausted,
+    RatingRefused,
     RequestIdConflict,
     ServiceInactive,
     UnknownCounter,
@@ -62,7 +63,7 @@ from shared.errors import (
     UnknownService,
     UnknownTicket,
 )
-from shared.i18n import tr
+from shared.i18n import nfc, tr
 from shared.models import (
     ACTIVE_STATUSES,
     BAND_FRONT,
@@ -72,12 +73,14 @@ from shared.models import (
     Centre,
     Counter,
     CounterService,
+    Event,
     PriorityGroup,
+    Rating,
     Service,
     Ticket,
     UTCDateTime,
 )
-from shared.views import CounterState, QueueStatus, ServiceWaiting, TicketView
+from shared.views import CounterState, JsonView, QueueStatus, ServiceWaiting, TicketView
 
 T = TypeVar("T")
 
@@ -86,6 +89,23 @@ NO_RESET_PERIOD = date(2000, 1, 1)
 
 DEFAULT_SERVICE_MIN = 6.0
 """Assumed minutes per citizen until the day has taught the engine better."""
+
+
+SERVING_EVENTS = ("ticket.called", "ticket.start", "ticket.finish", "ticket.finished")
+"""Events whose clerk served the ticket (the rating is linked to the last of them)."""
+
+
+@dataclass(frozen=True)
+class RatingView(JsonView):
+    ticket_id: int
+    number: str
+    level: int | None
+    scale: int
+    label: str | None
+    outcome: str
+    source: str
+    reasons: list[str]
+    clerk_id: int | None
 
 
 @dataclass(frozen=True)
@@ -282,9 +302,13 @@ class QueueEngine:
     Core) with as few round trips as their guarantees allow.
     """
 
-    def __init__(self, db: Database, centre: str | None = None) -> None:
+    def __init__(
+        self, db: Database, centre: str | None = None, *, user_id: int | None = None
+    ) -> None:
         self.db = db
         self.centre_code = centre or None
+        self.user_id = user_id
+        """The signed-in clerk: every event this engine writes carries that id."""
         self._centre_id: int | None = None
         self._snap: _Snapshot | None = None
         self._pick_statements: dict[Any, Any] = {}
@@ -417,6 +441,7 @@ class QueueEngine:
             ticket_id=ticket.id if ticket is not None else None,
             counter_id=counter.id if counter is not None else None,
             service_id=ticket.service_id if ticket is not None else None,
+            user_id=self.user_id,
             data=payload,
         )
 
@@ -914,6 +939,88 @@ class QueueEngine:
             ticket=self._view(s, snap, current) if current else None,
         )
 
+    # --- satisfaction --------------------------------------------------------------------------
+
+    def rate(
+        self,
+        ticket_id: int,
+        level: int | None,
+        *,
+        scale: int = 3,
+        source: str = "citizen",
+        reasons: tuple[str, ...] = (),
+        now: datetime | None = None,
+    ) -> RatingView:
+        """Record the citizen's rating of a finished service (``level`` 1 = lowest … ``scale``),
+        or, with ``level=None``, that the prompt timed out without one. ``source`` says who
+        entered it: the citizen, a clerk on their behalf, or the command."""
+        if scale not in (3, 4, 5):
+            raise ValueError("scale must be 3, 4 or 5")
+        if level is not None and not 1 <= level <= scale:
+            raise RatingRefused("error.rating_level", scale=scale)
+
+        def work(s: Session) -> RatingView:
+            moment = ensure_aware(now)
+            snap = self._snapshot(s)
+            ticket = self._ticket(s, snap, ticket_id)
+            if ticket.status != "done":
+                raise RatingRefused("error.rating_not_finished", number=ticket.number)
+            exists = s.scalar(
+                select(Rating.id).where(Rating.ticket_id == ticket.id, Rating.cycle == ticket.cycle)
+            )
+            if exists is not None:
+                raise RatingRefused("error.rating_exists", number=ticket.number)
+            served_by = s.scalar(
+                select(Event.user_id)
+                .where(Event.ticket_id == ticket.id, Event.kind.in_(SERVING_EVENTS))
+                .order_by(Event.id.desc())
+                .limit(1)
+            )
+            outcome = "rated" if level is not None else "no_rating"
+            clean = tuple(nfc(r.strip()) for r in reasons if r.strip())
+            s.add(
+                Rating(
+                    ticket_id=ticket.id,
+                    cycle=ticket.cycle,
+                    counter_id=ticket.counter_id,
+                    user_id=served_by,
+                    scale=scale,
+                    level=level,
+                    reasons=list(clean),
+                    outcome=outcome,
+                    source=source,
+                    created_at=moment,
+                )
+            )
+            s.flush()
+            counter = snap.counters.get(ticket.counter_id) if ticket.counter_id else None
+            self._event(
+                s,
+                "ticket.rated",
+                snap,
+                moment,
+                ticket,
+                counter,
+                level=level,
+                scale=scale,
+                outcome=outcome,
+                source=source,
+                reasons=list(clean),
+            )
+            return RatingView(
+                ticket_id=ticket.id,
+                number=ticket.number,
+                level=level,
+                scale=scale,
+                label=tr(f"rating.{scale}.{level}") if level is not None else None,
+                outcome=outcome,
+                source=source,
+                reasons=list(clean),
+                clerk_id=served_by,
+            )
+
+        return self._run(work)
+
     # --- printing ----------------------------------------------------------------------------
 
     def print_details(self, ticket_id: int, *, now: datetime | None = None) -> TicketPrintInfo:
@@ -986,6 +1093,16 @@ class QueueEngine:
             return self._event(s, kind, snap, ensure_aware(None), ticket, None, **data)
 
         return self._run(work)
+
+    def counter(self, number: int) -> CounterState:
+        """One counter's state, with its open ticket (what a restarted counter app shows)."""
+
+        def work(s: Session) -> CounterState:
+            snap = self._snapshot(s)
+            info = self._counter(snap, number)
+            return self._counter_state(s, snap, s.get_one(Counter, info.id))
+
+        return self._run(work, readonly=True)
 
     # --- queries ---------------------------------------------------------------------------
 

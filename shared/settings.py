@@ -205,6 +205,27 @@ class VoiceSettings:
 
 
 @dataclass(frozen=True)
+class RatingSettings:
+    """[rating] the citizen's satisfaction prompt at the counter."""
+
+    scale: int = option(
+        3,
+        "Levels: 3 (Không hài lòng / Hài lòng / Rất hài lòng, as in official reports), 4 or 5.",
+        choices=(3, 4, 5),
+    )
+    timeout: float = option(
+        30.0,
+        'Seconds the prompt waits; then "no rating" is recorded, never a guess.',
+        minimum=5.0,
+        maximum=300.0,
+    )
+    reasons: str = option(
+        "Chờ lâu, Thái độ phục vụ, Hướng dẫn chưa rõ, Thủ tục phức tạp",
+        "Reasons offered after the lowest level, separated by commas.",
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     centre: CentreSettings = field(default_factory=CentreSettings)
@@ -214,6 +235,7 @@ class Settings:
     lookup: LookupSettings = field(default_factory=LookupSettings)
     display: DisplaySettings = field(default_factory=DisplaySettings)
     voice: VoiceSettings = field(default_factory=VoiceSettings)
+    rating: RatingSettings = field(default_factory=RatingSettings)
     source: str = field(default="", compare=False)
     """The configuration file these settings were read from (empty: defaults only)."""
 
@@ -235,6 +257,7 @@ SECTIONS: dict[str, type] = {
     "lookup": LookupSettings,
     "display": DisplaySettings,
     "voice": VoiceSettings,
+    "rating": RatingSettings,
 }
 
 

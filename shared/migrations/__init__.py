@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-HEAD_REVISION = "0002_ticket_secret"
-KNOWN_REVISIONS = ("0001_initial", "0002_ticket_secret")
+HEAD_REVISION = "0003_counters_ratings"
+KNOWN_REVISIONS = ("0001_initial", "0002_ticket_secret", "0003_counters_ratings")
 """Every revision this software knows, oldest first (a test checks it against the files)."""
 
 HERE = Path(__file__).resolve().parent
