@@ -11,14 +11,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
 from shared.board import Board, Call, CounterTile
 from shared.i18n import tr
+from shared.qt.text import fitted_size, qfont, text_extent
 
 # --- colours ---------------------------------------------------------------------------------
 
@@ -44,40 +44,6 @@ def en(key: str, **params: object) -> str:
 # --- fitting text ----------------------------------------------------------------------------
 
 
-def _font(family: str, bold: bool, px: int) -> QFont:
-    font = QFont(family)
-    font.setPixelSize(max(1, px))
-    font.setBold(bold)
-    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
-    return font
-
-
-def _extent(fm: QFontMetricsF, text: str, tight: bool) -> tuple[float, float, float]:
-    """(width, above baseline, below baseline) of ``text``; tone marks always included."""
-    box = fm.tightBoundingRect(text)
-    width = max(fm.horizontalAdvance(text), box.right())
-    if tight:
-        return width, -box.top(), max(box.bottom(), 0.0)
-    return width, max(fm.ascent(), -box.top()), max(fm.descent(), box.bottom())
-
-
-@lru_cache(maxsize=4096)
-def fitted_size(
-    family: str, bold: bool, text: str, width: int, height: int, max_px: int, tight: bool
-) -> int:
-    """The largest pixel size at which ``text`` fits ``width`` × ``height``."""
-    lo, hi, best = 4, max(4, min(max_px, height * 2)), 4
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        fm = QFontMetricsF(_font(family, bold, mid))
-        w, up, down = _extent(fm, text, tight)
-        if w <= width and up + down <= height:
-            best, lo = mid, mid + 1
-        else:
-            hi = mid - 1
-    return best
-
-
 def draw_text(
     painter: QPainter,
     rect: QRectF,
@@ -98,9 +64,9 @@ def draw_text(
     if not text or rect.width() < 2 or rect.height() < 2:
         return 0
     px = fitted_size(family, bold, text, int(rect.width()), int(rect.height()), int(max_px), tight)
-    font = _font(family, bold, px)
+    font = qfont(family, bold, px)
     fm = QFontMetricsF(font)
-    width, up, down = _extent(fm, text, tight)
+    width, up, down = text_extent(fm, text, tight)
     if align & Qt.AlignmentFlag.AlignLeft:
         x = rect.left()
     elif align & Qt.AlignmentFlag.AlignRight:
@@ -563,7 +529,7 @@ class NoticeTicker(_Painted):
         p.fillRect(r, PANEL)
         p.fillRect(QRectF(r.left(), r.top(), r.width(), 3), YELLOW)
         px = fitted_size(self.family, False, "ẤỖyg", 10_000, int(r.height() * 0.8), 10_000, False)
-        font = _font(self.family, False, px)
+        font = qfont(self.family, False, px)
         fm = QFontMetricsF(font)
         spacing = r.height() * 3
         span = fm.horizontalAdvance(self.text) + spacing

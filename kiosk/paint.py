@@ -10,7 +10,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter
+
+from shared.qt.text import qfont, text_extent
 
 NAVY = QColor("#0a1a33")
 PANEL = QColor("#12294d")
@@ -27,27 +29,14 @@ ALERT = QColor("#ffb300")
 BLACK = QColor("#000000")
 
 
-def font(family: str, bold: bool, px: int) -> QFont:
-    f = QFont(family)
-    f.setPixelSize(max(1, px))
-    f.setBold(bold)
-    f.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
-    return f
-
-
-def _extent(fm: QFontMetricsF, text: str, tight: bool) -> tuple[float, float, float]:
-    box = fm.tightBoundingRect(text)
-    width = max(fm.horizontalAdvance(text), box.right())
-    if tight:
-        return width, -box.top(), max(box.bottom(), 0.0)
-    return width, max(fm.ascent(), -box.top()), max(fm.descent(), box.bottom())
+font = qfont
 
 
 def _fits(family: str, bold: bool, px: int, lines: tuple[str, ...], w: float, h: float) -> bool:
     fm = QFontMetricsF(font(family, bold, px))
     total = 0.0
     for line in lines:
-        lw, up, down = _extent(fm, line, False)
+        lw, up, down = text_extent(fm, line, False)
         if lw > w:
             return False
         total += up + down
@@ -112,7 +101,7 @@ def draw_text(
         )
     f = font(family, bold, px)
     fm = QFontMetricsF(f)
-    extents = [_extent(fm, line, tight) for line in lines]
+    extents = [text_extent(fm, line, tight) for line in lines]
     total = sum(up + down for _, up, down in extents)
     y = rect.top() + (rect.height() - total) / 2
     painter.setFont(f)
@@ -134,7 +123,7 @@ def _tight_size(family: str, bold: bool, text: str, width: int, height: int, max
     lo, hi, best = 4, max(4, min(max_px, height * 2)), 4
     while lo <= hi:
         mid = (lo + hi) // 2
-        w, up, down = _extent(QFontMetricsF(font(family, bold, mid)), text, True)
+        w, up, down = text_extent(QFontMetricsF(font(family, bold, mid)), text, True)
         if w <= width and up + down <= height:
             best, lo = mid, mid + 1
         else:
