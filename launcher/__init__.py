@@ -41,6 +41,22 @@ def _run_kiosk(ctx: Context) -> int:
     return run(ctx)
 
 
+def _counter_arguments(p: argparse.ArgumentParser) -> None:
+    _app_arguments(p)
+    p.add_argument(
+        "--user",
+        metavar="NAME",
+        help="sign in at once (with --counter; the password comes from MOTCUA_PASSWORD)",
+    )
+    p.add_argument("--counter", type=int, metavar="N", help="the counter number for --user")
+
+
+def _run_counter(ctx: Context) -> int:
+    from counter.app import run
+
+    return run(ctx)
+
+
 APPS: tuple[AppCommand, ...] = (
     AppCommand(
         "display",
@@ -53,6 +69,12 @@ APPS: tuple[AppCommand, ...] = (
         "the touchscreen where visitors take a number",
         _app_arguments,
         _run_kiosk,
+    ),
+    AppCommand(
+        "counter",
+        "the clerk's desktop: call, serve and transfer citizens, rating prompt",
+        _counter_arguments,
+        _run_counter,
     ),
 )
 
@@ -73,3 +95,8 @@ def kiosk_gui() -> None:
 def display_gui() -> None:
     """The ``motcua-display`` program (no console window on Windows)."""
     sys.exit(main(["display", *sys.argv[1:]]))
+
+
+def counter_gui() -> None:
+    """The ``motcua-counter`` program (no console window on Windows)."""
+    sys.exit(main(["counter", *sys.argv[1:]]))

@@ -88,11 +88,7 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"motcua {__version__}")
     _global_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for app in apps:
-        p = commands.add_parser(app.name, help=app.help, description=app.help)
-        _global_options(p, top=False)
-        app.add_arguments(p)
-        p.set_defaults(handler=app.run)
+    groups: dict[str, tuple[argparse.ArgumentParser, Any]] = {}
 
     def leaf(sub: Any, name: str, handler: Callable[..., int], help_: str) -> Any:
         p = sub.add_parser(name, help=help_, description=help_)
@@ -102,7 +98,9 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
 
     def group(name: str, help_: str) -> Any:
         p = commands.add_parser(name, help=help_, description=help_)
-        return p.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
+        sub = p.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
+        groups[name] = (p, sub)
+        return sub
 
     db = group("db", "database schema")
     leaf(db, "upgrade", cmd_db_upgrade, "create or migrate the schema to this version")
@@ -235,6 +233,18 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
     p.add_argument("--visitors", type=int, default=300, metavar="N")
     p.add_argument("--seed", type=int, default=1, metavar="S")
     p.add_argument("--catalog", type=Path, metavar="FILE", help="catalogue (default: the sample)")
+
+    for app in apps:
+        if app.name in groups:
+            # "motcua counter" opens the app; "motcua counter pause 3" stays the core's action.
+            p, sub = groups[app.name]
+            sub.required = False
+            p.description = f"{p.description}; without ACTION: {app.help}"
+        else:
+            p = commands.add_parser(app.name, help=app.help, description=app.help)
+        _global_options(p, top=False)
+        app.add_arguments(p)
+        p.set_defaults(handler=app.run)
     return parser
 
 

@@ -481,6 +481,118 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Please try again. The screen will go back to the start by itself.",
     ),
     "kiosk.error.refused": ("Không lấy được số", "No number could be taken"),
+    # --- the counter app ------------------------------------------------------------------------
+    "counter.window.title": ("MotCua – Quầy", "MotCua – Counter"),
+    "counter.sign_in.title": ("Đăng nhập quầy", "Counter sign-in"),
+    "counter.sign_in.username": ("Tên đăng nhập", "User name"),
+    "counter.sign_in.password": ("Mật khẩu", "Password"),
+    "counter.sign_in.counter": ("Quầy số", "Counter number"),
+    "counter.sign_in.button": ("Đăng nhập", "Sign in"),
+    "counter.sign_in.busy": ("Đang đăng nhập…", "Signing in…"),
+    "counter.sign_in.missing": (
+        "Vui lòng nhập tên đăng nhập, mật khẩu và số quầy.",
+        "Please enter the user name, the password and the counter number.",
+    ),
+    "counter.sign_in.hint": (
+        "Máy này nhớ tên đăng nhập và số quầy (không nhớ mật khẩu). Mỗi quầy chỉ một cán bộ "
+        "đăng nhập tại một thời điểm.",
+        "This PC remembers the user name and the counter (never the password). One clerk per "
+        "counter at a time.",
+    ),
+    "counter.main.who": (
+        "{name} ({username}) — {counter}",
+        "{name} ({username}) — {counter}",
+    ),
+    "counter.main.sign_out": ("Đăng xuất", "Sign out"),
+    "counter.main.paused": ("QUẦY ĐANG TẠM NGƯNG", "COUNTER PAUSED"),
+    "counter.main.recovered": (
+        "Quầy đang phục vụ số {number} (khôi phục sau lần mở trước).",
+        "The counter is serving number {number} (restored from the last session).",
+    ),
+    "counter.main.nobody": (
+        "Hiện không có ai chờ quầy này.",
+        "Nobody is waiting for this counter.",
+    ),
+    "counter.action.call_next": ("Gọi tiếp", "Call next"),
+    "counter.action.recall": ("Gọi lại", "Recall"),
+    "counter.action.start": ("Bắt đầu", "Start"),
+    "counter.action.finish": ("Hoàn thành", "Finish"),
+    "counter.action.no_show": ("Vắng mặt", "No-show"),
+    "counter.action.hold": ("Tạm giữ", "Hold"),
+    "counter.action.resume": ("Tiếp tục số tạm giữ", "Resume held"),
+    "counter.action.transfer": ("Chuyển", "Transfer"),
+    "counter.action.pause": ("Tạm ngưng quầy", "Pause counter"),
+    "counter.action.resume_counter": ("Mở lại quầy", "Reopen counter"),
+    "counter.ticket.caption": ("Số đang phục vụ", "Current number"),
+    "counter.ticket.none": ("Chưa gọi số nào", "No number called"),
+    "counter.ticket.priority": ("Ưu tiên: {group}", "Priority: {group}"),
+    "counter.ticket.waited": (
+        "Lấy số lúc {issued} · đã chờ {minutes} phút",
+        "Taken at {issued} · waited {minutes} min",
+    ),
+    "counter.ticket.serving_for": ("phục vụ {minutes} phút", "served for {minutes} min"),
+    "counter.ticket.recalls": ("đã gọi lại {count} lần", "recalled {count} times"),
+    "counter.ticket.transfers": ("Đã chuyển: {steps}", "Transferred: {steps}"),
+    "counter.queue.title": ("Đang chờ quầy này", "Waiting for this counter"),
+    "counter.queue.priority": ("({count} ưu tiên)", "({count} priority)"),
+    "counter.queue.longest": ("Chờ lâu nhất: {minutes} phút", "Longest wait: {minutes} min"),
+    "counter.queue.empty": ("Không có ai đang chờ", "Nobody is waiting"),
+    "counter.queue.held": ("Số tạm giữ (F10 để tiếp tục)", "Held numbers (F10 resumes)"),
+    "counter.queue.held_none": ("Không có", "None"),
+    "counter.figures.title": ("Hôm nay tại quầy", "Today at this counter"),
+    "counter.figures.body": (
+        "Đã phục vụ: {served} · TB {mean} phút/lượt · Vắng mặt: {no_shows}",
+        "Served: {served} · mean {mean} min each · No-shows: {no_shows}",
+    ),
+    "counter.ask.title": ("Số hiện tại chưa xong", "The current number is still open"),
+    "counter.ask.text": (
+        "Số {number} vẫn đang ở quầy. Xử lý thế nào trước khi gọi số tiếp theo?",
+        "Number {number} is still at the counter. What about it before calling the next one?",
+    ),
+    "counter.ask.finish": ("Hoàn thành và gọi tiếp", "Finish and call next"),
+    "counter.ask.no_show": ("Vắng mặt và gọi tiếp", "No-show and call next"),
+    "counter.ask.cancel": ("Không gọi", "Do not call"),
+    "counter.transfer.title": ("Chuyển số {number}", "Transfer number {number}"),
+    "counter.transfer.to_service": ("Sang dịch vụ", "To the service"),
+    "counter.transfer.to_counter": ("Sang quầy", "To the counter"),
+    "counter.transfer.counter": ("Quầy {number}", "Counter {number}"),
+    "counter.transfer.placement": ("Vị trí trong hàng", "Place in the queue"),
+    "counter.transfer.placement.keep": ("Theo giờ lấy số", "By the time the number was taken"),
+    "counter.transfer.placement.front": ("Lên đầu hàng", "At the front"),
+    "counter.transfer.placement.back": ("Cuối hàng", "At the back"),
+    "counter.transfer.ok": ("Chuyển", "Transfer"),
+    "counter.transfer.cancel": ("Hủy", "Cancel"),
+    "counter.rating.title": ("Đánh giá mức độ hài lòng", "Rate our service"),
+    "counter.rating.question": (
+        "Ông/bà có hài lòng với việc phục vụ số {number}?",
+        "Were you satisfied with the service for number {number}?",
+    ),
+    "counter.rating.reasons": (
+        "Xin cho biết lý do (không bắt buộc)",
+        "Please tell us why (optional)",
+    ),
+    "counter.rating.send": ("Gửi đánh giá", "Send"),
+    "counter.rating.by_clerk": (
+        "Cán bộ nhập thay công dân (sẽ được ghi nhận)",
+        "Clerk entering on the citizen's behalf (recorded as such)",
+    ),
+    "counter.rating.countdown": ("Tự đóng sau {seconds} giây", "Closes in {seconds} s"),
+    "counter.rating.none": ("không đánh giá", "no rating"),
+    "counter.rating.recorded": (
+        "Đã ghi nhận đánh giá số {number}: {label}",
+        "Rating of number {number} recorded: {label}",
+    ),
+    "counter.offline": (
+        "MẤT KẾT NỐI CƠ SỞ DỮ LIỆU — số đang phục vụ vẫn giữ nguyên, các nút tạm khóa; máy "
+        "tự kết nối lại.",
+        "DATABASE UNREACHABLE — the current number stays, the buttons are locked; the app "
+        "reconnects by itself.",
+    ),
+    "counter.online_again": ("Đã kết nối lại cơ sở dữ liệu.", "Connected to the database again."),
+    "counter.unexpected": (
+        "Đã có lỗi không mong muốn; thao tác chưa được thực hiện. Vui lòng thử lại.",
+        "Something unexpected went wrong; the action was not done. Please try again.",
+    ),
 }
 
 
