@@ -229,7 +229,12 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
         cmd_demo,
         "simulate a working day on a fresh SQLite database and print a summary",
     )
-    p.add_argument("--headless", action="store_true", help="no windows: simulation only")
+    p.add_argument(
+        "--headless",
+        action="store_true",
+        help="no windows: simulate a whole day and print a summary (without it: the kiosk, the "
+        "waiting-room screen and two counters open on a fresh demo database)",
+    )
     p.add_argument("--visitors", type=int, default=300, metavar="N")
     p.add_argument("--seed", type=int, default=1, metavar="S")
     p.add_argument("--catalog", type=Path, metavar="FILE", help="catalogue (default: the sample)")
@@ -674,12 +679,6 @@ def cmd_demo(ctx: Context) -> int:
     a = ctx.args
     if a.visitors < 1 or a.visitors > 20000:
         raise MotcuaError("error.config", file="--visitors", detail="1–20000")
-    if not a.headless:
-        print(
-            "Giao diện kiosk/quầy/màn hình chưa có trong bản này; chạy mô phỏng không cửa sổ. "
-            "/ The windowed demo is not in this version yet; running headless.",
-            file=sys.stderr,
-        )
     if a.db:
         url = normalise_url(a.db)
         if url.get_backend_name() != "sqlite" or not url.database:
@@ -691,6 +690,8 @@ def cmd_demo(ctx: Context) -> int:
         path = Path(url.database)
     else:
         path = data_dir() / "demo.sqlite3"
+    if not a.headless:
+        return _windowed_demo(ctx, path)
     result = run_demo(
         path, visitors=a.visitors, seed=a.seed, catalog=a.catalog, settings=ctx.settings.database
     )
@@ -700,6 +701,58 @@ def cmd_demo(ctx: Context) -> int:
         "summary": result.summary.to_json(),
     }
     return ctx.emit(data, lambda: _demo_text(result))
+
+
+def _windowed_demo(ctx: Context, path: Path) -> int:
+    """The kiosk, the waiting-room screen and two counters, each its own program, on a fresh
+    demo database with citizens already waiting. Closing the screen (or Ctrl+C) ends them all."""
+    import subprocess
+
+    from shared.demo import prepare_live_demo
+
+    a = ctx.args
+    demo = prepare_live_demo(
+        path,
+        waiting=min(a.visitors, 40),
+        seed=a.seed,
+        catalog=a.catalog,
+        settings=ctx.settings.database,
+    )
+    print(
+        tr(
+            "demo.windowed",
+            database=demo.database,
+            clerks=", ".join(demo.clerks),
+            password=demo.password,
+        )
+    )
+    launcher = [sys.executable, "-m", "launcher", "--db", demo.url]
+    apps = [
+        [*launcher, "display", "--windowed", "--size", "1280x720"],
+        [*launcher, "kiosk", "--windowed", "--size", "720x1280"],
+        [*launcher, "counter", "--windowed", "--size", "1100x700"],
+        [*launcher, "counter", "--windowed", "--size", "1100x700"],
+    ]
+    import signal
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    processes = [subprocess.Popen(command) for command in apps]
+    try:
+        return max(p.wait() for p in processes)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        for p in processes:
+            if p.poll() is None:
+                p.terminate()
+        for p in processes:
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()
 
 
 def _demo_text(result: Any) -> str:

@@ -137,3 +137,51 @@ def _simulate(
             number, ticket_id = payload
             engine.no_show(ticket_id, now=now)
             heapq.heappush(queue, (now, next(order), "free", number))
+
+
+DEMO_PASSWORD = "motcua-demo"
+DEMO_CLERKS = (("canbo1", "Nguyễn Thị Lan"), ("canbo2", "Trần Văn Minh"))
+
+
+@dataclass(frozen=True)
+class LiveDemo:
+    database: str
+    url: str
+    clerks: tuple[str, ...]
+    password: str
+    waiting: int
+
+
+def prepare_live_demo(
+    db_path: Path,
+    *,
+    waiting: int,
+    seed: int,
+    catalog: Path | None = None,
+    settings: DatabaseSettings | None = None,
+) -> LiveDemo:
+    """A fresh database for the windowed demo: the catalogue, two clerks, citizens waiting."""
+    from shared.users import add_user
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{db_path.resolve().as_posix()}"
+    db = Database(url, settings)
+    try:
+        db.upgrade()
+        spec = load_catalog_file(catalog or sample_catalog_path())
+        import_catalog(db, spec)
+        for username, full_name in DEMO_CLERKS:
+            add_user(db, username, DEMO_PASSWORD, "clerk", full_name=full_name)
+        info = show_catalog(db, spec.centre.code)
+        engine = QueueEngine(db, spec.centre.code)
+        rng = random.Random(seed)
+        served = {code for c in info["counters"] for code in c["services"]}
+        services = [s["code"] for s in info["services"] if s["code"] in served]
+        groups = [g["code"] for g in info["priority_groups"]]
+        for _ in range(waiting):
+            priority = rng.choice(groups) if groups and rng.random() < PRIORITY_SHARE else None
+            engine.issue(rng.choice(services), priority=priority)
+    finally:
+        db.dispose()
+    return LiveDemo(str(db_path), url, tuple(u for u, _ in DEMO_CLERKS), DEMO_PASSWORD, waiting)

@@ -289,6 +289,12 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Lỗi không mong đợi: {detail}. Chi tiết đã ghi vào nhật ký {log}.",
         "Unexpected error: {detail}. Details were written to the log {log}.",
     ),
+    "demo.windowed": (
+        "Bản trình diễn: {database}\nĐăng nhập quầy bằng tài khoản {clerks}, mật khẩu "
+        "“{password}”. Đóng các cửa sổ hoặc nhấn Ctrl+C để kết thúc.",
+        "Demo: {database}\nSign in at a counter as {clerks}, password “{password}”. Close the "
+        "windows or press Ctrl+C to end.",
+    ),
     "demo.title": ("Mô phỏng một ngày làm việc", "A simulated working day"),
     "demo.database": ("Cơ sở dữ liệu", "Database"),
     "demo.tickets": ("Phiếu đã phát", "Tickets issued"),
