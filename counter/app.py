@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -58,6 +58,7 @@ from counter.widgets import (
 )
 from shared.errors import ConfigError, DatabaseError, MotcuaError
 from shared.i18n import tr
+from shared.qt.tasks import Task, TaskSignals
 from shared.settings import Settings
 from shared.views import TicketView
 
@@ -69,29 +70,6 @@ _KEYS = {getattr(Qt.Key, f"Key_{key}"): action for action, key in SHORTCUTS.item
 
 
 # --- background work ---------------------------------------------------------------------------
-
-
-class TaskSignals(QObject):
-    progress = Signal(object)
-    done = Signal(object)
-    failed = Signal(object)
-
-
-class Task(QRunnable):
-    """Runs ``work(progress)`` in the pool; its signals arrive in the UI thread."""
-
-    def __init__(self, work: Callable[[Callable[[object], None]], object]) -> None:
-        super().__init__()
-        self.work = work
-        self.signals = TaskSignals()
-
-    def run(self) -> None:
-        try:
-            result = self.work(self.signals.progress.emit)
-        except Exception as error:  # noqa: BLE001 - handed to the UI, which decides
-            self.signals.failed.emit(error)
-        else:
-            self.signals.done.emit(result)
 
 
 # --- the window ----------------------------------------------------------------------------------
@@ -137,6 +115,7 @@ class CounterWindow(QWidget):
         self.online = True
         self.busy = False
         self.feed: Any = None
+        self._stopped = False
         self.open_ticket_box: QMessageBox | None = None
         self.open_ticket_choices: dict[str, QPushButton | None] = {}
         """The buttons of :attr:`open_ticket_box`: "finish", "no_show", "cancel"."""
@@ -643,7 +622,7 @@ class CounterWindow(QWidget):
         """Start the change-feed thread once the centre is known (``stop`` ends it)."""
         from shared.qt.feed import FeedThread
 
-        if self.snapshot is None or self.feed is not None:
+        if self.snapshot is None or self.feed is not None or self._stopped:
             return self.feed
         self.feed = FeedThread(
             self.db, poll_interval=poll_interval, centre_id=self.snapshot.centre_id, parent=self
@@ -654,15 +633,17 @@ class CounterWindow(QWidget):
         return self.feed
 
     def stop(self) -> None:
-        """Stop the feed, timers and background work (before closing)."""
-        if self.feed is not None:
-            self.feed.stop()
-            self.feed = None
+        """Stop the feed, timers and background work (before closing). Work still finishing
+        may not start the feed again (it would outlive the window)."""
+        self._stopped = True
         for timer in (self._retry_timer, self._refresh_timer, self._tick_timer):
             timer.stop()
         if self.rating_prompt is not None:
             self.rating_prompt.timer.stop()
         self.pool.waitForDone(10_000)
+        if self.feed is not None:
+            self.feed.stop()
+            self.feed = None
 
     # --- internals -----------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QStackedLayout, QWidget
 
 from kiosk.model import (
@@ -47,6 +47,7 @@ from kiosk.screens import (
     local_clock,
 )
 from shared.errors import ConfigError, DatabaseError, MotcuaError, PrinterError
+from shared.qt.tasks import Task, TaskSignals
 from shared.settings import Settings
 
 log = logging.getLogger("motcua.kiosk")
@@ -57,29 +58,6 @@ SCREENS = ("home", "groups", "priority_services", "busy", "confirm", "offline", 
 
 
 # --- background work ---------------------------------------------------------------------------
-
-
-class TaskSignals(QObject):
-    progress = Signal(object)
-    done = Signal(object)
-    failed = Signal(object)
-
-
-class Task(QRunnable):
-    """Runs ``work(progress)`` in the pool; its signals arrive in the UI thread."""
-
-    def __init__(self, work: Callable[[Callable[[object], None]], object]) -> None:
-        super().__init__()
-        self.work = work
-        self.signals = TaskSignals()
-
-    def run(self) -> None:
-        try:
-            result = self.work(self.signals.progress.emit)
-        except Exception as error:  # noqa: BLE001 - handed to the UI, which decides
-            self.signals.failed.emit(error)
-        else:
-            self.signals.done.emit(result)
 
 
 # --- the window ----------------------------------------------------------------------------------
