@@ -10,7 +10,6 @@ initial state before the window exists.
 from __future__ import annotations
 
 import logging
-import re
 import sys
 import threading
 import time
@@ -35,6 +34,7 @@ from display.widgets import (
 )
 from shared.board import Board, BoardSource, Call, announceable, load_board_source
 from shared.errors import ConfigError, MotcuaError
+from shared.qt.platform import parse_size, prepare_platform, report_first_frame
 from shared.settings import DisplaySettings, VoiceSettings
 from shared.views import EventView
 
@@ -236,18 +236,6 @@ class DisplayWindow(QWidget):
 # --- wiring ------------------------------------------------------------------------------------
 
 
-def parse_size(text: str | None) -> tuple[int, int] | None:
-    """ "1920x1080" -> (1920, 1080); None when not given; bad text raises ConfigError."""
-    if not text:
-        return None
-    match = re.fullmatch(r"\s*(\d{2,5})\s*[xX×]\s*(\d{2,5})\s*", text)
-    if match is None:
-        raise ConfigError(
-            file="--size", detail=f"“{text}”: cần dạng / expected WxH, e.g. 1920x1080"
-        )
-    return int(match.group(1)), int(match.group(2))
-
-
 def make_board(source: BoardSource | None, settings: DisplaySettings, config: str = "") -> Board:
     """The board for ``source`` (None: the database was unreachable) and this screen's filters."""
     if source is None:
@@ -316,8 +304,6 @@ def run(ctx: Any) -> int:
     windowed = bool(getattr(args, "windowed", False)) or size is not None
     settings = ctx.settings
 
-    from shared.qt.platform import prepare_platform
-
     refusal = prepare_platform(smoke=smoke)
     if refusal is not None:
         print(refusal, file=sys.stderr)
@@ -346,14 +332,7 @@ def run(ctx: Any) -> int:
         window.showFullScreen()
 
     if smoke:
-        app.processEvents()
-        image = window.grab()
-        elapsed = (time.perf_counter() - started) * 1000
-        print(f"display: first frame in {elapsed:.0f} ms", flush=True)
-        if screenshot is not None:
-            screenshot.parent.mkdir(parents=True, exist_ok=True)
-            if not image.save(str(screenshot), "PNG"):
-                raise ConfigError(file=str(screenshot), detail="không ghi được / cannot write")
+        report_first_frame(app, window, started, "display", screenshot)
         window.close()
         return 0
 

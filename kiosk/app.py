@@ -14,7 +14,6 @@ when the database is lost or back (out-of-service screen, which also retries by 
 from __future__ import annotations
 
 import logging
-import re
 import sys
 import time
 import uuid
@@ -22,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QStackedLayout, QWidget
 
 from kiosk.model import (
@@ -47,7 +46,8 @@ from kiosk.screens import (
     local_clock,
 )
 from shared.errors import ConfigError, DatabaseError, MotcuaError, PrinterError
-from shared.qt.tasks import Task, TaskSignals
+from shared.qt.platform import parse_size, prepare_platform, report_first_frame
+from shared.qt.tasks import TaskRunner
 from shared.settings import Settings
 
 log = logging.getLogger("motcua.kiosk")
@@ -105,13 +105,11 @@ class KioskWindow(QWidget):
         self.confirm_failed_ms = CONFIRM_PRINTER_FAILED_SECONDS * 1000
         self.error_ms = ERROR_SECONDS * 1000
         self.feed: Any = None
-        self._tasks: set[TaskSignals] = set()
         self._reloading = False
         self._refreshing = False
         self._refresh_again = False
         self._current = ""
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self.tasks = TaskRunner(self)
         self.setWindowTitle(self.home.centre_name or "MotCua")
         clock = local_clock(lambda: self.home.timezone)
 
@@ -467,7 +465,7 @@ class KioskWindow(QWidget):
             self.feed.stop()
             self.feed = None
         self._retry_timer.stop()
-        self.pool.waitForDone(10_000)
+        self.tasks.wait()
 
     # --- internals -----------------------------------------------------------------------------
 
@@ -478,35 +476,10 @@ class KioskWindow(QWidget):
         on_done: Callable[[object], None],
         on_failed: Callable[[object], None],
     ) -> None:
-        task = Task(work)
-        signals = task.signals
-        self._tasks.add(signals)
-
-        def forget(_: object = None) -> None:
-            self._tasks.discard(signals)
-
-        if on_progress is not None:
-            signals.progress.connect(on_progress)
-        signals.done.connect(on_done)
-        signals.failed.connect(on_failed)
-        signals.done.connect(forget)
-        signals.failed.connect(forget)
-        self.pool.start(task)
+        self.tasks.submit(work, on_progress, on_done, on_failed)
 
 
 # --- wiring ------------------------------------------------------------------------------------
-
-
-def parse_size(text: str | None) -> tuple[int, int] | None:
-    """ "1080x1920" -> (1080, 1920); None when not given; bad text raises ConfigError."""
-    if not text:
-        return None
-    match = re.fullmatch(r"\s*(\d{2,5})\s*[xX×]\s*(\d{2,5})\s*", text)
-    if match is None:
-        raise ConfigError(
-            file="--size", detail=f"“{text}”: cần dạng / expected WxH, e.g. 1080x1920"
-        )
-    return int(match.group(1)), int(match.group(2))
 
 
 def read_home(db: Any, centre: str | None) -> HomeData | None:
@@ -530,8 +503,6 @@ def run(ctx: Any) -> int:
     size = parse_size(getattr(args, "size", None))
     windowed = bool(getattr(args, "windowed", False)) or size is not None
 
-    from shared.qt.platform import prepare_platform
-
     refusal = prepare_platform(smoke=smoke)
     if refusal is not None:
         print(refusal, file=sys.stderr)
@@ -550,14 +521,7 @@ def run(ctx: Any) -> int:
         window.showFullScreen()
 
     if smoke:
-        app.processEvents()
-        image = window.grab()
-        elapsed = (time.perf_counter() - started) * 1000
-        print(f"kiosk: first frame in {elapsed:.0f} ms", flush=True)
-        if screenshot is not None:
-            screenshot.parent.mkdir(parents=True, exist_ok=True)
-            if not image.save(str(screenshot), "PNG"):
-                raise ConfigError(file=str(screenshot), detail="không ghi được / cannot write")
+        report_first_frame(app, window, started, "kiosk", screenshot)
         window.stop()
         window.close()
         return 0

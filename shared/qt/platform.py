@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from shared.errors import ConfigError
 
 
 def headless() -> bool:
@@ -31,3 +37,29 @@ def prepare_platform(*, smoke: bool) -> str | None:
         "(no DISPLAY or WAYLAND_DISPLAY). Run it on a computer with a screen, or use --smoke "
         "/ --screenshot to check the installation."
     )
+
+
+def parse_size(text: str | None) -> tuple[int, int] | None:
+    """``--size`` "1920x1080" -> (1920, 1080); None when not given; bad text: ConfigError."""
+    if not text:
+        return None
+    match = re.fullmatch(r"\s*(\d{2,5})\s*[xX×]\s*(\d{2,5})\s*", text)
+    if match is None:
+        raise ConfigError(
+            file="--size", detail=f"“{text}”: cần dạng / expected WxH, e.g. 1920x1080"
+        )
+    return int(match.group(1)), int(match.group(2))
+
+
+def report_first_frame(
+    app: Any, window: Any, started: float, name: str, screenshot: Path | None
+) -> None:
+    """For ``--smoke``: paint the first frame, print how long it took, save it if asked."""
+    app.processEvents()
+    image = window.grab()
+    elapsed = (time.perf_counter() - started) * 1000
+    print(f"{name}: first frame in {elapsed:.0f} ms", flush=True)
+    if screenshot is not None:
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        if not image.save(str(screenshot), "PNG"):
+            raise ConfigError(file=str(screenshot), detail="không ghi được / cannot write")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 
 class TaskSignals(QObject):
@@ -29,3 +29,38 @@ class Task(QRunnable):
             self.signals.failed.emit(error)
         else:
             self.signals.done.emit(result)
+
+
+class TaskRunner:
+    """A one-thread pool for an app's database work, in submission order; it keeps each task's
+    signals alive until the task reported back."""
+
+    def __init__(self, parent: QObject) -> None:
+        self.pool = QThreadPool(parent)
+        self.pool.setMaxThreadCount(1)
+        self._alive: set[TaskSignals] = set()
+
+    def submit(
+        self,
+        work: Callable[[Callable[[object], None]], object],
+        on_progress: Callable[[object], None] | None,
+        on_done: Callable[[object], None],
+        on_failed: Callable[[object], None],
+    ) -> None:
+        task = Task(work)
+        signals = task.signals
+        self._alive.add(signals)
+
+        def forget(_: object = None) -> None:
+            self._alive.discard(signals)
+
+        if on_progress is not None:
+            signals.progress.connect(on_progress)
+        signals.done.connect(on_done)
+        signals.failed.connect(on_failed)
+        signals.done.connect(forget)
+        signals.failed.connect(forget)
+        self.pool.start(task)
+
+    def wait(self, ms: int = 10_000) -> bool:
+        return self.pool.waitForDone(ms)
