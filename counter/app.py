@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -56,9 +55,10 @@ from counter.widgets import (
     TicketPanel,
     TransferDialog,
 )
-from shared.errors import ConfigError, DatabaseError, MotcuaError
+from shared.errors import DatabaseError, MotcuaError
 from shared.i18n import tr
-from shared.qt.tasks import Task, TaskSignals
+from shared.qt.platform import parse_size, prepare_platform, report_first_frame
+from shared.qt.tasks import TaskRunner
 from shared.settings import Settings
 from shared.views import TicketView
 
@@ -121,11 +121,9 @@ class CounterWindow(QWidget):
         """The buttons of :attr:`open_ticket_box`: "finish", "no_show", "cancel"."""
         self.transfer_dialog: TransferDialog | None = None
         self.rating_prompt: RatingPrompt | None = None
-        self._tasks: set[TaskSignals] = set()
         self._refreshing = False
         self._refresh_again = False
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self.tasks = TaskRunner(self)
         self.setWindowTitle(tr("counter.window.title"))
         self.setStyleSheet(STYLE)
         base = QFont(family)
@@ -640,7 +638,7 @@ class CounterWindow(QWidget):
             timer.stop()
         if self.rating_prompt is not None:
             self.rating_prompt.timer.stop()
-        self.pool.waitForDone(10_000)
+        self.tasks.wait()
         if self.feed is not None:
             self.feed.stop()
             self.feed = None
@@ -654,20 +652,7 @@ class CounterWindow(QWidget):
         on_done: Callable[[object], None],
         on_failed: Callable[[object], None],
     ) -> None:
-        task = Task(work)
-        signals = task.signals
-        self._tasks.add(signals)
-
-        def forget(_: object = None) -> None:
-            self._tasks.discard(signals)
-
-        if on_progress is not None:
-            signals.progress.connect(on_progress)
-        signals.done.connect(on_done)
-        signals.failed.connect(on_failed)
-        signals.done.connect(forget)
-        signals.failed.connect(forget)
-        self.pool.start(task)
+        self.tasks.submit(work, on_progress, on_done, on_failed)
 
 
 def _font(family: str, pixels: int) -> QFont:
@@ -684,16 +669,6 @@ def _int(value: object) -> int | None:
 
 
 # --- wiring ------------------------------------------------------------------------------------
-
-
-def parse_size(text: str | None) -> tuple[int, int] | None:
-    """ "1366x768" -> (1366, 768); None when not given; bad text raises ConfigError."""
-    if not text:
-        return None
-    match = re.fullmatch(r"\s*(\d{2,5})\s*[xX×]\s*(\d{2,5})\s*", text)
-    if match is None:
-        raise ConfigError(file="--size", detail=f"“{text}”: cần dạng / expected WxH, e.g. 1366x768")
-    return int(match.group(1)), int(match.group(2))
 
 
 def sign_in_now(window: CounterWindow, username: str, number: int) -> None:
@@ -716,8 +691,6 @@ def run(ctx: Any) -> int:
     size = parse_size(getattr(args, "size", None))
     windowed = bool(getattr(args, "windowed", False)) or size is not None
 
-    from shared.qt.platform import prepare_platform
-
     refusal = prepare_platform(smoke=smoke)
     if refusal is not None:
         print(refusal, file=sys.stderr)
@@ -739,14 +712,7 @@ def run(ctx: Any) -> int:
         window.showMaximized()
 
     if smoke:
-        app.processEvents()
-        image = window.grab()
-        elapsed = (time.perf_counter() - started) * 1000
-        print(f"counter: first frame in {elapsed:.0f} ms", flush=True)
-        if screenshot is not None:
-            screenshot.parent.mkdir(parents=True, exist_ok=True)
-            if not image.save(str(screenshot), "PNG"):
-                raise ConfigError(file=str(screenshot), detail="không ghi được / cannot write")
+        report_first_frame(app, window, started, "counter", screenshot)
         window.stop()
         window.close()
         return 0
