@@ -59,6 +59,13 @@ if [ "$want_test" = yes ] || [ "${MOTCUA_VOICE:-1}" = 1 ]; then
     # Offline speech for the waiting-room display's spoken calls.
     apt_install espeak-ng
 fi
+# The system libraries Qt (PySide6) loads, offscreen and on a real screen (X11/xcb).
+apt_install libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libglib2.0-0 \
+    libdbus-1-3 libx11-6 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
+    libxcb-randr0 libxcb-render-util0 libxcb-image0
+if [ "$want_test" = yes ]; then
+    apt_install procps  # pgrep, used by the demo's tests
+fi
 
 if [ ! -x .venv/bin/python ]; then
     if ! "$PYTHON" -m venv .venv 2>/dev/null; then
