@@ -21,15 +21,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QStackedLayout, QWidget
 
 from kiosk.model import (
     BUSY_NOTICE_MS,
     CONFIRM_PRINTER_FAILED_SECONDS,
-    CONFIRM_SECONDS,
     ERROR_SECONDS,
-    IDLE_SECONDS,
     REFRESH_THROTTLE_MS,
     RETRY_SECONDS,
     GroupChoice,
@@ -42,6 +41,7 @@ from kiosk.screens import (
     ConfirmScreen,
     GroupScreen,
     MessageScreen,
+    PinScreen,
     ServiceScreen,
     local_clock,
 )
@@ -54,7 +54,24 @@ log = logging.getLogger("motcua.kiosk")
 
 DEFAULT_WINDOW = (1080, 1920)
 
-SCREENS = ("home", "groups", "priority_services", "busy", "confirm", "offline", "error")
+SCREENS = (
+    "home",
+    "groups",
+    "priority_services",
+    "busy",
+    "confirm",
+    "offline",
+    "error",
+    "admin",
+    "admin_off",
+)
+
+ADMIN_TAPS = 5
+"""The admin gesture: this many taps on the clock corner (top right)…"""
+ADMIN_TAP_SECONDS = 3.0
+"""…within this many seconds opens the technician's PIN pad."""
+ADMIN_MESSAGE_MS = 3000
+"""A wrong PIN, or "no PIN configured", stays this long, then home."""
 
 
 # --- background work ---------------------------------------------------------------------------
@@ -100,8 +117,13 @@ class KioskWindow(QWidget):
         self.pending: tuple[str, str | None, str] | None = None
         """(service, priority, request id) of the take in progress or failed: reused on retry."""
         self.group: GroupChoice | None = None
-        self.idle_ms = IDLE_SECONDS * 1000
-        self.confirm_ms = CONFIRM_SECONDS * 1000
+        self.idle_ms = settings.kiosk.idle_seconds * 1000
+        self.confirm_ms = settings.kiosk.confirm_seconds * 1000
+        self.admin_message_ms = ADMIN_MESSAGE_MS
+        self.admin_unlocked = False
+        """Set only by the right technician PIN: then (and only then) the window may close."""
+        self._admin_taps: list[float] = []
+        self._last_press: tuple[int, int, int] | None = None
         self.confirm_failed_ms = CONFIRM_PRINTER_FAILED_SECONDS * 1000
         self.error_ms = ERROR_SECONDS * 1000
         self.feed: Any = None
@@ -121,6 +143,8 @@ class KioskWindow(QWidget):
         self.confirm_screen = ConfirmScreen(family)
         self.offline_screen = MessageScreen(family, "kiosk.offline.title", "kiosk.offline.body")
         self.error_screen = MessageScreen(family, "kiosk.error.title", "kiosk.error.body")
+        self.pin_screen = PinScreen(family)
+        self.admin_off_screen = MessageScreen(family, "kiosk.admin.not_configured", None)
         self.screens: dict[str, QWidget] = {
             "home": self.home_screen,
             "groups": self.group_screen,
@@ -129,6 +153,8 @@ class KioskWindow(QWidget):
             "confirm": self.confirm_screen,
             "offline": self.offline_screen,
             "error": self.error_screen,
+            "admin": self.pin_screen,
+            "admin_off": self.admin_off_screen,
         }
 
         # Layout
@@ -149,10 +175,14 @@ class KioskWindow(QWidget):
         self.priority_screen.service_chosen.connect(self.on_priority_service_chosen)
         self.confirm_screen.dismissed.connect(self.go_home)
         self.error_screen.touched.connect(self.go_home)
+        self.admin_off_screen.touched.connect(self.go_home)
+        self.pin_screen.pin_entered.connect(self.on_pin_entered)
+        self.pin_screen.cancelled.connect(self.go_home)
         self._confirm_timer = self._timer(self.go_home)
         self._error_timer = self._timer(self.go_home)
         self._idle_timer = self._timer(self.on_idle_elapsed)
         self._busy_timer = self._timer(self.on_busy_elapsed)
+        self._admin_timer = self._timer(self.go_home)
         self._refresh_timer = self._timer(self.refresh_now)
         self._retry_timer = QTimer(self)
         self._retry_timer.setInterval(RETRY_SECONDS * 1000)
@@ -207,13 +237,14 @@ class KioskWindow(QWidget):
     # --- the touch flows -----------------------------------------------------------------------
 
     def go_home(self) -> None:
-        for timer in (self._confirm_timer, self._error_timer, self._idle_timer):
+        for timer in (self._confirm_timer, self._error_timer, self._idle_timer, self._admin_timer):
             timer.stop()
         if self.busy:
             return
         self.group = None
         self.priority_screen.set_group(None)
         if not self.online:
+            self.show_screen("offline")
             self.go_offline()
             return
         if self.current == "confirm" or self.current == "error":
@@ -331,13 +362,15 @@ class KioskWindow(QWidget):
             self.show_screen("busy")
 
     def on_idle_elapsed(self) -> None:
-        if self.busy or self.current not in ("groups", "priority_services"):
+        if self.busy or self.current not in ("groups", "priority_services", "admin"):
             return
         self.pending = None
         self.go_home()
         self.flow_reset.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+            self._note_press(event)
         if (
             event.type()
             in (
@@ -349,6 +382,79 @@ class KioskWindow(QWidget):
         ):
             self._idle_timer.start(self.idle_ms)
         return False
+
+    # --- leaving the kiosk: the admin gesture and PIN -----------------------------------------
+
+    def in_admin_corner(self, pos: QPoint) -> bool:
+        """The top-right corner of the window (where the clock is on the home screens)."""
+        w, h = self.width(), self.height()
+        corner_w = max(200, round(w * 0.25))
+        corner_h = max(120, round(h * 0.1))
+        return w - corner_w <= pos.x() < w and 0 <= pos.y() < corner_h
+
+    def _note_press(self, event: QMouseEvent) -> None:
+        # One touch reaches this filter several times (the window, then each widget it
+        # propagates through): count it once, by its timestamp and position.
+        point = event.globalPosition().toPoint()
+        key = (event.timestamp(), point.x(), point.y())
+        if key == self._last_press:
+            return
+        self._last_press = key
+        if not self.isVisible() or self.current in ("admin", "admin_off"):
+            return
+        if not self.in_admin_corner(self.mapFromGlobal(point)):
+            self._admin_taps.clear()
+            return
+        self.admin_tap()
+
+    def admin_tap(self, now: float | None = None) -> None:
+        """One tap on the clock corner; the fifth within three seconds opens the PIN pad."""
+        moment = time.monotonic() if now is None else now
+        self._admin_taps = [t for t in self._admin_taps if moment - t <= ADMIN_TAP_SECONDS]
+        self._admin_taps.append(moment)
+        if len(self._admin_taps) >= ADMIN_TAPS:
+            self._admin_taps.clear()
+            self.open_admin()
+
+    def open_admin(self) -> None:
+        """The PIN pad, or "not configured" when no PIN hash is set."""
+        if self.busy:
+            return
+        for timer in (self._confirm_timer, self._error_timer, self._idle_timer):
+            timer.stop()
+        if not self.settings.kiosk.admin_pin_hash:
+            log.info("admin gesture at the kiosk: no admin PIN configured")
+            self.show_screen("admin_off")
+            self._admin_timer.start(self.admin_message_ms)
+            return
+        log.info("admin gesture at the kiosk: PIN pad shown")
+        self.pin_screen.reset()
+        self.show_screen("admin")
+        self._idle_timer.start(self.idle_ms)
+
+    def on_pin_entered(self, pin: str) -> None:
+        from shared.pin import verify_pin
+
+        if self.current != "admin":
+            return
+        if verify_pin(self.settings.kiosk.admin_pin_hash, pin):
+            log.warning("kiosk left with the technician's PIN")
+            self.admin_unlocked = True
+            self.close()
+            return
+        log.warning("wrong technician PIN at the kiosk")
+        self._idle_timer.stop()
+        self.pin_screen.set_keys_enabled(False)
+        self.pin_screen.set_message("kiosk.admin.wrong")
+        self._admin_timer.start(self.admin_message_ms)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        if not self.admin_unlocked:
+            log.info("close refused: the kiosk is left with the admin gesture and PIN")
+            event.ignore()
+            return
+        self.stop()
+        event.accept()
 
     # --- failures ------------------------------------------------------------------------------
 
@@ -365,7 +471,7 @@ class KioskWindow(QWidget):
 
     def go_offline(self) -> None:
         self.online = False
-        if self.current != "confirm":
+        if self.current not in ("confirm", "admin", "admin_off"):
             self.show_screen("offline")
         if not self._retry_timer.isActive():
             self._retry_timer.start()
@@ -514,6 +620,9 @@ def run(ctx: Any) -> int:
     home = read_home(ctx.db, ctx.centre)
     window = KioskWindow(ctx.db, ctx.centre, ctx.settings, family, home)
     if windowed:
+        # A window (tests, the demo on a desktop) closes like any other; the full-screen kiosk
+        # in a centre only with the technician's gesture and PIN.
+        window.admin_unlocked = True
         window.resize(*(size or DEFAULT_WINDOW))
         window.show()
     else:
@@ -523,6 +632,7 @@ def run(ctx: Any) -> int:
     if smoke:
         report_first_frame(app, window, started, "kiosk", screenshot)
         window.stop()
+        window.admin_unlocked = True
         window.close()
         return 0
 

@@ -222,6 +222,12 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
     config = group("config", "configuration")
     leaf(config, "sample", cmd_config_sample, "print the commented sample configuration file")
     leaf(config, "path", cmd_config_path, "show where configuration and data are kept")
+    leaf(
+        config,
+        "pin",
+        cmd_config_pin,
+        "read the kiosk technician's PIN (4–12 digits) and print its admin_pin_hash line",
+    )
 
     p = leaf(
         commands,
@@ -659,6 +665,23 @@ def cmd_announce(ctx: Context) -> int:
 def cmd_config_sample(ctx: Context) -> int:
     sys.stdout.write(sample_config())
     return EXIT_OK
+
+
+def cmd_config_pin(ctx: Context) -> int:
+    from shared.pin import hash_pin, valid_pin
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        pin = getpass.getpass(tr("kiosk.pin.prompt")).strip()
+        if valid_pin(pin) and getpass.getpass(tr("kiosk.pin.again")).strip() != pin:
+            raise MotcuaError("kiosk.pin.mismatch")
+    else:
+        pin = (sys.stdin.readline() if sys.stdin is not None else "").strip()
+    if not valid_pin(pin):
+        raise MotcuaError("kiosk.pin.invalid")
+    pin_hash = hash_pin(pin)
+    if not ctx.args.json:
+        print(tr("kiosk.pin.put"), file=sys.stderr)
+    return ctx.emit({"admin_pin_hash": pin_hash}, f'admin_pin_hash = "{pin_hash}"')
 
 
 def cmd_config_path(ctx: Context) -> int:

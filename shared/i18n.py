@@ -487,6 +487,27 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Please try again. The screen will go back to the start by itself.",
     ),
     "kiosk.error.refused": ("Không lấy được số", "No number could be taken"),
+    "kiosk.admin.title": ("Mã PIN kỹ thuật viên", "Technician PIN"),
+    "kiosk.admin.hint": ("Nhập mã PIN rồi bấm OK", "Enter the PIN, then press OK"),
+    "kiosk.admin.ok": ("OK", "OK"),
+    "kiosk.admin.clear": ("Xóa", "Clear"),
+    "kiosk.admin.cancel": ("Hủy", "Cancel"),
+    "kiosk.admin.wrong": ("Mã PIN không đúng", "Wrong PIN"),
+    "kiosk.admin.not_configured": (
+        "Chưa cấu hình mã PIN quản trị (motcua config pin)",
+        "No admin PIN is configured (motcua config pin)",
+    ),
+    "kiosk.pin.prompt": ("Mã PIN (4–12 chữ số): ", "PIN (4–12 digits): "),
+    "kiosk.pin.again": ("Nhập lại mã PIN: ", "PIN again: "),
+    "kiosk.pin.invalid": (
+        "Mã PIN phải gồm 4 đến 12 chữ số.",
+        "A PIN must be 4 to 12 digits.",
+    ),
+    "kiosk.pin.mismatch": ("Hai mã PIN không khớp.", "The two PINs do not match."),
+    "kiosk.pin.put": (
+        "Thêm dòng này vào mục [kiosk] của tệp cấu hình:",
+        "Put this line in the [kiosk] section of the configuration file:",
+    ),
     # --- the counter app ------------------------------------------------------------------------
     "counter.window.title": ("MotCua – Quầy", "MotCua – Counter"),
     "counter.sign_in.title": ("Đăng nhập quầy", "Counter sign-in"),

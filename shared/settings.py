@@ -226,6 +226,30 @@ class RatingSettings:
 
 
 @dataclass(frozen=True)
+class KioskSettings:
+    """[kiosk] the touchscreen where visitors take a number."""
+
+    admin_pin_hash: str = option(
+        "",
+        "argon2 hash of the technician's PIN; make one with `motcua config pin`; empty: the "
+        "kiosk cannot be left from the screen.",
+    )
+    idle_seconds: int = option(
+        30,
+        "A half-done choice (priority group) returns to the start after this many seconds "
+        "without a touch.",
+        minimum=5,
+        maximum=600,
+    )
+    confirm_seconds: int = option(
+        8,
+        "How long the confirmation with the number stays before the start screen comes back.",
+        minimum=2,
+        maximum=60,
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     centre: CentreSettings = field(default_factory=CentreSettings)
@@ -236,6 +260,7 @@ class Settings:
     display: DisplaySettings = field(default_factory=DisplaySettings)
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     rating: RatingSettings = field(default_factory=RatingSettings)
+    kiosk: KioskSettings = field(default_factory=KioskSettings)
     source: str = field(default="", compare=False)
     """The configuration file these settings were read from (empty: defaults only)."""
 
@@ -258,6 +283,7 @@ SECTIONS: dict[str, type] = {
     "display": DisplaySettings,
     "voice": VoiceSettings,
     "rating": RatingSettings,
+    "kiosk": KioskSettings,
 }
 
 

@@ -300,3 +300,118 @@ def test_smoke_without_database_opens_out_of_service(motcua_bin, tmp_path) -> No
     )
     assert done.returncode == 0, done.stderr
     assert shot.exists()
+
+
+# --- leaving the kiosk: the admin gesture and PIN ----------------------------------------------
+
+
+def kiosk_settings(pin_hash: str = "") -> Settings:
+    from shared.settings import KioskSettings
+
+    return Settings(kiosk=KioskSettings(admin_pin_hash=pin_hash))  # type: ignore[call-arg]
+
+
+def admin_gesture(qtbot, window) -> None:
+    """Five taps on the clock, top right of the home screen."""
+    from PySide6.QtCore import QPoint
+
+    header = window.home_screen.header
+    corner = QPoint(header.width() - 30, 20)
+    for _ in range(4):
+        qtbot.mouseClick(header, Qt.MouseButton.LeftButton, pos=corner)
+    assert window.current == "home"  # each tap counted once: four are not enough
+    qtbot.mouseClick(header, Qt.MouseButton.LeftButton, pos=corner)
+
+
+def type_pin(qtbot, window, pin: str) -> None:
+    for digit in pin:
+        click(qtbot, window.pin_screen.keys[digit])
+    click(qtbot, window.pin_screen.keys["ok"])
+
+
+def test_close_is_refused(qtbot, make_kiosk) -> None:
+    window = make_kiosk(kiosk_settings())
+    assert window.close() is False
+    assert window.isVisible() and window.current == "home"
+
+
+def test_settings_set_the_kiosk_timeouts(qtbot, make_kiosk) -> None:
+    from shared.settings import KioskSettings
+
+    window = make_kiosk(Settings(kiosk=KioskSettings(idle_seconds=45, confirm_seconds=3)))  # type: ignore[call-arg]
+    assert (window.idle_ms, window.confirm_ms) == (45_000, 3_000)
+
+
+def test_gesture_and_right_pin_close_the_kiosk(qtbot, make_kiosk) -> None:
+    from shared.pin import hash_pin
+
+    window = make_kiosk(kiosk_settings(hash_pin("2468")))
+    for _ in range(4):  # four taps are not enough
+        window.admin_tap()
+    assert window.current == "home"
+    window._admin_taps.clear()
+    admin_gesture(qtbot, window)
+    assert window.current == "admin"
+    type_pin(qtbot, window, "2468")
+    assert window.admin_unlocked
+    assert not window.isVisible()
+
+
+def test_slow_taps_do_not_open_the_pin_pad(qtbot, make_kiosk) -> None:
+    from shared.pin import hash_pin
+
+    window = make_kiosk(kiosk_settings(hash_pin("2468")))
+    for second in range(5):
+        window.admin_tap(now=1000.0 + second * 1.0)  # five taps over four seconds
+    assert window.current == "home"
+
+
+def test_wrong_pin_does_not_close(qtbot, make_kiosk) -> None:
+    from shared.pin import hash_pin
+
+    window = make_kiosk(kiosk_settings(hash_pin("2468")))
+    window.admin_message_ms = 200
+    admin_gesture(qtbot, window)
+    assert window.current == "admin"
+    type_pin(qtbot, window, "2469")
+    assert window.pin_screen.message_key == "kiosk.admin.wrong"
+    assert window.pin_screen.length == 0
+    assert not window.admin_unlocked and window.isVisible()
+    qtbot.waitUntil(lambda: window.current == "home", timeout=3000)
+    assert window.close() is False
+
+
+def test_no_pin_configured_stays(qtbot, make_kiosk) -> None:
+    window = make_kiosk(kiosk_settings(""))
+    window.admin_message_ms = 200
+    admin_gesture(qtbot, window)
+    assert window.current == "admin_off"
+    qtbot.waitUntil(lambda: window.current == "home", timeout=3000)
+    assert window.close() is False and window.isVisible()
+
+
+def test_config_pin_prints_an_argon2_hash(motcua_bin) -> None:
+    from shared.pin import verify_pin
+    from shared.settings import parse_settings
+
+    done = subprocess.run(
+        [motcua_bin, "config", "pin"], input="1234\n", capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    line = done.stdout.strip()
+    assert line.startswith('admin_pin_hash = "$argon2')
+    import tomllib
+
+    settings = parse_settings({"kiosk": tomllib.loads(line)})
+    assert verify_pin(settings.kiosk.admin_pin_hash, "1234")
+    assert not verify_pin(settings.kiosk.admin_pin_hash, "1235")
+    assert "1234" not in done.stderr
+
+
+def test_config_pin_refuses_a_bad_pin(motcua_bin) -> None:
+    done = subprocess.run(
+        [motcua_bin, "config", "pin"], input="12a\n", capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 3
+    assert done.stdout == ""
+    assert "4" in done.stderr and "12" in done.stderr
