@@ -17,15 +17,12 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -57,7 +54,7 @@ from counter.widgets import (
 )
 from shared.errors import DatabaseError, MotcuaError
 from shared.i18n import tr
-from shared.qt.platform import parse_size, prepare_platform, report_first_frame
+from shared.qt.platform import report_first_frame, start_app
 from shared.qt.tasks import TaskRunner
 from shared.settings import Settings
 from shared.views import TicketView
@@ -684,21 +681,12 @@ def sign_in_now(window: CounterWindow, username: str, number: int) -> None:
 
 def run(ctx: Any) -> int:
     """``motcua counter``: open the counter; ``--smoke``/``--screenshot`` paint one frame, exit."""
-    started = time.perf_counter()
+    start = start_app(ctx.args)
+    if isinstance(start, int):
+        return start
+    app, family, started = start.app, start.family, start.started
+    smoke, screenshot, size, windowed = start.smoke, start.screenshot, start.size, start.windowed
     args = ctx.args
-    screenshot: Path | None = getattr(args, "screenshot", None)
-    smoke = bool(getattr(args, "smoke", False)) or screenshot is not None
-    size = parse_size(getattr(args, "size", None))
-    windowed = bool(getattr(args, "windowed", False)) or size is not None
-
-    refusal = prepare_platform(smoke=smoke)
-    if refusal is not None:
-        print(refusal, file=sys.stderr)
-        return 2
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "motcua"])
-    from shared.qt.fonts import load_fonts
-
-    family = load_fonts()
     app.setFont(family)
     window = CounterWindow(ctx.db, ctx.centre, ctx.settings, family)
     user = getattr(args, "user", None)

@@ -10,17 +10,14 @@ initial state before the window exists.
 from __future__ import annotations
 
 import logging
-import sys
 import threading
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QRect, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette, QResizeEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from display.widgets import (
     NAVY,
@@ -34,7 +31,7 @@ from display.widgets import (
 )
 from shared.board import Board, BoardSource, Call, announceable, load_board_source
 from shared.errors import ConfigError, MotcuaError
-from shared.qt.platform import parse_size, prepare_platform, report_first_frame
+from shared.qt.platform import report_first_frame, start_app
 from shared.settings import DisplaySettings, VoiceSettings
 from shared.views import EventView
 
@@ -296,22 +293,12 @@ def start_feed(window: DisplayWindow, db: Any, after_id: int | None, centre_id: 
 
 def run(ctx: Any) -> int:
     """``motcua display``: open the screen; ``--smoke``/``--screenshot`` paint one frame, exit."""
-    started = time.perf_counter()
-    args = ctx.args
-    screenshot: Path | None = getattr(args, "screenshot", None)
-    smoke = bool(getattr(args, "smoke", False)) or screenshot is not None
-    size = parse_size(getattr(args, "size", None))
-    windowed = bool(getattr(args, "windowed", False)) or size is not None
+    start = start_app(ctx.args)
+    if isinstance(start, int):
+        return start
+    app, family, started = start.app, start.family, start.started
+    smoke, screenshot, size, windowed = start.smoke, start.screenshot, start.size, start.windowed
     settings = ctx.settings
-
-    refusal = prepare_platform(smoke=smoke)
-    if refusal is not None:
-        print(refusal, file=sys.stderr)
-        return 2
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "motcua"])
-    from shared.qt.fonts import load_fonts
-
-    family = load_fonts()
     source: BoardSource | None
     try:
         source = load_board_source(ctx.db, ctx.centre)

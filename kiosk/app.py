@@ -18,7 +18,6 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
@@ -46,7 +45,7 @@ from kiosk.screens import (
     local_clock,
 )
 from shared.errors import ConfigError, DatabaseError, MotcuaError, PrinterError
-from shared.qt.platform import parse_size, prepare_platform, report_first_frame
+from shared.qt.platform import report_first_frame, start_app
 from shared.qt.tasks import TaskRunner
 from shared.settings import Settings
 
@@ -602,21 +601,11 @@ def read_home(db: Any, centre: str | None) -> HomeData | None:
 
 def run(ctx: Any) -> int:
     """``motcua kiosk``: open the kiosk; ``--smoke``/``--screenshot`` paint one frame, exit."""
-    started = time.perf_counter()
-    args = ctx.args
-    screenshot: Path | None = getattr(args, "screenshot", None)
-    smoke = bool(getattr(args, "smoke", False)) or screenshot is not None
-    size = parse_size(getattr(args, "size", None))
-    windowed = bool(getattr(args, "windowed", False)) or size is not None
-
-    refusal = prepare_platform(smoke=smoke)
-    if refusal is not None:
-        print(refusal, file=sys.stderr)
-        return 2
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "motcua"])
-    from shared.qt.fonts import load_fonts
-
-    family = load_fonts()
+    start = start_app(ctx.args)
+    if isinstance(start, int):
+        return start
+    app, family, started = start.app, start.family, start.started
+    smoke, screenshot, size, windowed = start.smoke, start.screenshot, start.size, start.windowed
     home = read_home(ctx.db, ctx.centre)
     window = KioskWindow(ctx.db, ctx.centre, ctx.settings, family, home)
     if windowed:

@@ -6,6 +6,7 @@ import os
 import re
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -63,3 +64,36 @@ def report_first_frame(
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         if not image.save(str(screenshot), "PNG"):
             raise ConfigError(file=str(screenshot), detail="không ghi được / cannot write")
+
+
+@dataclass(frozen=True)
+class AppStart:
+    """What every app's ``run(ctx)`` begins with: the options, the Qt application, the font."""
+
+    app: Any
+    family: str
+    started: float
+    smoke: bool
+    screenshot: Path | None
+    size: tuple[int, int] | None
+    windowed: bool
+
+
+def start_app(args: Any) -> AppStart | int:
+    """Read ``--smoke/--screenshot/--size/--windowed``, choose the platform, create the
+    application and load the shipped fonts; an exit code (2) when the app cannot open here."""
+    started = time.perf_counter()
+    screenshot: Path | None = getattr(args, "screenshot", None)
+    smoke = bool(getattr(args, "smoke", False)) or screenshot is not None
+    size = parse_size(getattr(args, "size", None))
+    windowed = bool(getattr(args, "windowed", False)) or size is not None
+    refusal = prepare_platform(smoke=smoke)
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
+        return 2
+    from PySide6.QtWidgets import QApplication
+
+    from shared.qt.fonts import load_fonts
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "motcua"])
+    return AppStart(app, load_fonts(), started, smoke, screenshot, size, windowed)
