@@ -13,6 +13,7 @@ import pytest
 from shared.catalog import import_catalog, load_catalog_file
 from shared.db import Database
 from shared.queue import QueueEngine
+from shared.resources import asset
 from tests.helpers.catalogs import small_catalog
 from tests.helpers.pgserver import PgServer
 
@@ -93,3 +94,21 @@ def motcua_bin() -> str:
     if not candidate.exists():
         pytest.fail("the motcua command is not installed: run scripts/setup.sh")
     return str(candidate)
+
+
+@pytest.fixture
+def sample_url(tmp_path: Path) -> str:
+    """A fresh SQLite file with the sample catalogue (the apps' tests run on it)."""
+    url = f"sqlite:///{(tmp_path / 'sample.sqlite3').as_posix()}"
+    database = Database(url)
+    database.upgrade()
+    import_catalog(database, load_catalog_file(asset("catalog", "sample.toml")))
+    database.dispose()
+    return url
+
+
+@pytest.fixture
+def sample_db(sample_url: str) -> Iterator[Database]:
+    database = Database(sample_url)
+    yield database
+    database.dispose()

@@ -8,7 +8,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import subprocess
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -23,23 +22,6 @@ from shared.settings import DisplaySettings
 from shared.views import EventView
 
 # --- fixtures: a real SQLite database with the sample catalogue --------------------------------
-
-
-@pytest.fixture
-def sample_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{(tmp_path / 'display.sqlite3').as_posix()}"
-    db = Database(url)
-    db.upgrade()
-    import_catalog(db, load_catalog_file(asset("catalog", "sample.toml")))
-    db.dispose()
-    return url
-
-
-@pytest.fixture
-def sample_db(sample_url: str):
-    db = Database(sample_url)
-    yield db
-    db.dispose()
 
 
 @pytest.fixture

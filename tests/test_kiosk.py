@@ -8,37 +8,17 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import subprocess
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
-from shared.catalog import import_catalog, load_catalog_file
 from shared.db import Database
 from shared.i18n import MESSAGES
 from shared.models import Event, Ticket
 from shared.queue import QueueEngine
-from shared.resources import asset
 from shared.settings import PrinterSettings, Settings
 from tests.helpers.fakeprinter import FakePrinter
-
-
-@pytest.fixture
-def sample_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{(tmp_path / 'kiosk.sqlite3').as_posix()}"
-    db = Database(url)
-    db.upgrade()
-    import_catalog(db, load_catalog_file(asset("catalog", "sample.toml")))
-    db.dispose()
-    return url
-
-
-@pytest.fixture
-def sample_db(sample_url: str):
-    db = Database(sample_url)
-    yield db
-    db.dispose()
 
 
 def printer_settings(printer: FakePrinter) -> Settings:
