@@ -620,6 +620,27 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Đã có lỗi không mong muốn; thao tác chưa được thực hiện. Vui lòng thử lại.",
         "Something unexpected went wrong; the action was not done. Please try again.",
     ),
+    # --- dossier statuses and timeliness (national portal codes 1–10) ------------------------
+    "dossier.status.1": ("Mới đăng ký", "Submitted"),
+    "dossier.status.2": ("Được tiếp nhận", "Accepted"),
+    "dossier.status.3": ("Không được tiếp nhận", "Not accepted"),
+    "dossier.status.4": ("Đang xử lý", "In progress"),
+    "dossier.status.5": ("Yêu cầu bổ sung giấy tờ", "Further documents requested"),
+    "dossier.status.6": ("Yêu cầu thực hiện nghĩa vụ tài chính", "Fees or taxes due"),
+    "dossier.status.7": ("Công dân yêu cầu rút hồ sơ", "Withdrawn at the applicant's request"),
+    "dossier.status.8": ("Dừng xử lý", "Processing stopped"),
+    "dossier.status.9": ("Đã xử lý xong", "Result ready"),
+    "dossier.status.10": ("Đã trả kết quả", "Result returned"),
+    "dossier.timeliness.early": ("Trước hạn", "Ahead of time"),
+    "dossier.timeliness.on_time": ("Đúng hạn", "On time"),
+    "dossier.timeliness.late": ("Quá hạn", "Late"),
+    # --- working calendar --------------------------------------------------------------------
+    # --- dossiers: receiving, lifecycle, lookup ---------------------------------------------
+    # --- forms (Mẫu 01–06) -------------------------------------------------------------------
+    # --- kiosk: dossier lookup screen --------------------------------------------------------
+    # --- kiosk: more -------------------------------------------------------------------------
+    # --- counter: dossiers -------------------------------------------------------------------
+    # --- counter: more -----------------------------------------------------------------------
 }
 
 
