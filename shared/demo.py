@@ -39,6 +39,14 @@ class DemoResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def load_shipped_calendars(db: Database) -> None:
+    """The official working calendars shipped in ``assets/calendar`` (days off, worked days)."""
+    from shared.workcal import import_calendar, load_calendar_file
+
+    for path in sorted(asset("calendar").glob("*.toml")):
+        import_calendar(db, load_calendar_file(path))
+
+
 def sample_catalog_path() -> Path:
     return asset("catalog", "sample.toml")
 
@@ -60,6 +68,7 @@ def run_demo(
         db.upgrade()
         spec = load_catalog_file(catalog or sample_catalog_path())
         import_catalog(db, spec)
+        load_shipped_calendars(db)
         info = show_catalog(db, spec.centre.code)
         engine = QueueEngine(db, spec.centre.code)
         tz = zone(spec.centre.timezone)
@@ -171,6 +180,7 @@ def prepare_live_demo(
         db.upgrade()
         spec = load_catalog_file(catalog or sample_catalog_path())
         import_catalog(db, spec)
+        load_shipped_calendars(db)
         for username, full_name in DEMO_CLERKS:
             add_user(db, username, DEMO_PASSWORD, "clerk", full_name=full_name)
         info = show_catalog(db, spec.centre.code)

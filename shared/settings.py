@@ -77,6 +77,11 @@ class CentreSettings:
         "",
         "Code of the centre (as in the catalogue). Empty: the only centre in the database.",
     )
+    hotline: str = option(
+        "",
+        "Telephone number for questions and complaints, printed on the dossier forms (Mẫu 01, "
+        "02). Empty: a dotted line to fill in by hand.",
+    )
 
 
 @dataclass(frozen=True)
@@ -247,6 +252,61 @@ class KioskSettings:
         minimum=2,
         maximum=60,
     )
+    logo: str = option(
+        "",
+        "The centre's logo on the start screen: path to a PNG or SVG file, shown whole and "
+        "never stretched. Empty: a plain round mark with the centre's initials.",
+    )
+    logo_text: str = option(
+        "",
+        "Letters of the built-in round mark (at most 4). Empty: the first part of the centre "
+        'code ("HCC-LA" gives "HCC").',
+    )
+    follow_opening_hours: bool = option(
+        True,
+        "Services show as closed (with the reopening time) outside the working hours of "
+        "[calendar] and on days off. false: numbers can be taken at any time.",
+    )
+    scanner_gap_ms: int = option(
+        60,
+        "A barcode scanner types fast: keystrokes at most this many milliseconds apart and "
+        "ending with Enter are read as a scanned slip, on any screen. Slower typing is a "
+        "person's.",
+        minimum=10,
+        maximum=300,
+    )
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    """[calendar] opening hours and deadlines (the days off are in the database)."""
+
+    morning: str = option(
+        "07:30-11:30",
+        "Morning opening hours, HH:MM-HH:MM. Deadlines are counted in these hours and the "
+        "afternoon's.",
+    )
+    afternoon: str = option(
+        "13:30-17:00",
+        "Afternoon opening hours, HH:MM-HH:MM; its end is the closing time (same-day "
+        "procedures are due then).",
+    )
+    default_cutoff: str = option(
+        "15:00",
+        "Same-day procedures received at or after this time (HH:MM) are due the next working "
+        "day, unless the procedure has its own cut-off.",
+    )
+
+
+@dataclass(frozen=True)
+class FormsSettings:
+    """[forms] the official dossier forms (Mẫu 01 …) printed on A4."""
+
+    form_set: str = option(
+        "2018",
+        'Form set: the name of a file in assets/forms/ ("2018": Circular 01/2018/TT-VPCP '
+        "numbering). A new set is added as a file, without a software change.",
+    )
 
 
 @dataclass(frozen=True)
@@ -261,6 +321,8 @@ class Settings:
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     rating: RatingSettings = field(default_factory=RatingSettings)
     kiosk: KioskSettings = field(default_factory=KioskSettings)
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    forms: FormsSettings = field(default_factory=FormsSettings)
     source: str = field(default="", compare=False)
     """The configuration file these settings were read from (empty: defaults only)."""
 
@@ -284,6 +346,8 @@ SECTIONS: dict[str, type] = {
     "voice": VoiceSettings,
     "rating": RatingSettings,
     "kiosk": KioskSettings,
+    "calendar": CalendarSettings,
+    "forms": FormsSettings,
 }
 
 
