@@ -44,6 +44,8 @@ _PROCEDURE_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_]{0,31}$")
 _AGENCY_EID = re.compile(r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9]{2}$")
 _PREFIX = re.compile(r"^[A-Z]{0,2}$")
 _CUTOFF = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+DEFAULT_CUTOFF = "15:00"
+"""Same-day procedures without their own cut-off: received at or after it → next working day."""
 
 
 # --- parsed catalogue ----------------------------------------------------------------------
@@ -893,7 +895,8 @@ def show_catalog(db: Database, centre_code: str | None = None) -> dict[str, Any]
                     "service": service_code[p.service_id],
                     "processing_days": p.processing_days,
                     "processing_hours": p.processing_hours,
-                    "cutoff": p.cutoff,
+                    # The same-day cut-off in force: the procedure's own, else the default.
+                    "cutoff": p.cutoff or DEFAULT_CUTOFF,
                     "fee": p.fee,
                     "fee_note": p.fee_note,
                     "documents": p.documents,

@@ -19,9 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from shared import __version__
+from shared.cli_calendar import register as register_calendar
+from shared.cli_dossier import register as register_dossier
 from shared.errors import EXIT_OK, EXIT_USAGE, MotcuaError, PrinterError
 from shared.i18n import set_language, tr
 from shared.settings import Settings, config_dir, data_dir, load_settings, sample_config
+
+PAUSE_REASON_CHOICES = ("break", "meeting", "dossier_work", "technical", "support", "other")
+"""``counter pause --reason``: shared.queue.PAUSE_REASONS (not imported: the parser stays light)."""
 
 log = logging.getLogger("motcua.cli")
 
@@ -168,6 +173,12 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
         choices=("keep", "front", "back"),
         help="where it joins the queue (default: the centre's setting)",
     )
+    p.add_argument(
+        "--note",
+        default="",
+        metavar="TEXT",
+        help="a note for the next counter (≤ 200 characters; no personal data)",
+    )
 
     counter = group("counter", "counters")
     p = leaf(
@@ -184,6 +195,14 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
         p = leaf(counter, name, cmd_counter, help_)
         p.add_argument("number", metavar="N", type=int)
         p.set_defaults(action=name)
+        if name == "pause":
+            p.add_argument("--reason", choices=PAUSE_REASON_CHOICES, help="why it is paused")
+            p.add_argument(
+                "--note",
+                default="",
+                metavar="TEXT",
+                help="free text (≤ 200 characters; no personal data)",
+            )
 
     printer = group("printer", "the ticket printer")
     p = leaf(printer, "test", cmd_printer_test, "print the set-up test page")
@@ -229,6 +248,8 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
         "read the kiosk technician's PIN (4–12 digits) and print its admin_pin_hash line",
     )
 
+    register_calendar(group, leaf)
+
     p = leaf(
         commands,
         "demo",
@@ -241,9 +262,26 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
         help="no windows: simulate a whole day and print a summary (without it: the kiosk, the "
         "waiting-room screen and two counters open on a fresh demo database)",
     )
-    p.add_argument("--visitors", type=int, default=300, metavar="N")
+    p.add_argument(
+        "--visitors",
+        type=int,
+        default=300,
+        metavar="N",
+        help="citizens in the simulated day (headless), or already waiting (at most 40) when "
+        "the windows open",
+    )
+    p.add_argument(
+        "--arrivals",
+        type=float,
+        default=20.0,
+        metavar="SECONDS",
+        help="windowed demo: a simulated citizen takes a number every SECONDS on average "
+        "(0: nobody else comes)",
+    )
     p.add_argument("--seed", type=int, default=1, metavar="S")
     p.add_argument("--catalog", type=Path, metavar="FILE", help="catalogue (default: the sample)")
+
+    register_dossier(group, leaf)
 
     for app in apps:
         if app.name in groups:
@@ -537,7 +575,11 @@ def cmd_ticket_action(ctx: Context) -> int:
 def cmd_ticket_transfer(ctx: Context) -> int:
     a = ctx.args
     ticket = ctx.engine().transfer(
-        a.ticket_id, to_service=a.to_service, to_counter=a.to_counter, placement=a.placement
+        a.ticket_id,
+        to_service=a.to_service,
+        to_counter=a.to_counter,
+        placement=a.placement,
+        note=a.note,
     )
     return ctx.emit({"ticket": ticket.to_json()}, lambda: _ticket_text(ticket))
 
@@ -578,8 +620,11 @@ def cmd_counter_sign_out(ctx: Context) -> int:
 
 def cmd_counter(ctx: Context) -> int:
     engine = ctx.engine()
-    method = engine.pause_counter if ctx.args.action == "pause" else engine.resume_counter
-    state = method(ctx.args.number)
+    a = ctx.args
+    if a.action == "pause":
+        state = engine.pause_counter(a.number, reason=a.reason, note=a.note)
+    else:
+        state = engine.resume_counter(a.number)
     label = tr("counter.paused" if state.paused else "counter.open")
     return ctx.emit(
         {"counter": state.to_json()}, tr("cli.counter_state", number=state.number, state=label)
@@ -726,10 +771,49 @@ def cmd_demo(ctx: Context) -> int:
     return ctx.emit(data, lambda: _demo_text(result))
 
 
+DEMO_LAYOUT = (
+    ("display", "2x2:0"),
+    ("kiosk", "2x2:1"),
+    ("counter", "2x2:2"),
+    ("counter", "2x2:3"),
+)
+"""The one-PC demo: the waiting-room screen and the kiosk above, two counters below."""
+
+
+def _app_command(app: str) -> list[str]:
+    """How to start one app from here: ``python -m launcher APP`` from source or a wheel; the
+    bundle's own windowed program (``motcua-kiosk`` …, no console window on Windows) from the
+    bundle."""
+    if getattr(sys, "frozen", False):
+        program = Path(sys.executable)
+        return [str(program.with_name(f"motcua-{app}{program.suffix}"))]
+    return [sys.executable, "-m", "launcher", app]
+
+
+def _demo_config(ctx: Context, path: Path, url: str) -> Path:
+    """The settings the demo's apps read: the user's own file when given (``--config``);
+    otherwise a small file beside the demo database that keeps the kiosk taking numbers at any
+    hour (a demo at night would otherwise show every service closed)."""
+    if ctx.args.config:
+        return Path(ctx.args.config)
+    config = path.with_suffix(".toml")
+    config.write_text(
+        "# Written by `motcua demo` for its own apps; safe to delete.\n"
+        f"[database]\nurl = {json.dumps(url)}\n\n"
+        "[kiosk]\nfollow_opening_hours = false\n",
+        encoding="utf-8",
+    )
+    return config
+
+
 def _windowed_demo(ctx: Context, path: Path) -> int:
-    """The kiosk, the waiting-room screen and two counters, each its own program, on a fresh
-    demo database with citizens already waiting. Closing the screen (or Ctrl+C) ends them all."""
+    """The kiosk, the waiting-room screen and two counters, each its own program, tiled on one
+    screen, on a fresh demo database with citizens already waiting and (``--arrivals``) more
+    arriving. Closing a window, Ctrl+C or SIGTERM ends them all."""
+    import random
+    import signal
     import subprocess
+    import time
 
     from shared.demo import prepare_live_demo
 
@@ -747,27 +831,34 @@ def _windowed_demo(ctx: Context, path: Path) -> int:
             database=demo.database,
             clerks=", ".join(demo.clerks),
             password=demo.password,
-        )
+        ),
+        flush=True,
     )
-    launcher = [sys.executable, "-m", "launcher", "--db", demo.url]
-    apps = [
-        [*launcher, "display", "--windowed", "--size", "1280x720"],
-        [*launcher, "kiosk", "--windowed", "--size", "720x1280"],
-        [*launcher, "counter", "--windowed", "--size", "1100x700"],
-        [*launcher, "counter", "--windowed", "--size", "1100x700"],
-    ]
-    import signal
+    config = _demo_config(ctx, path, demo.url)
+    common = ["--db", demo.url, "--config", str(config)]
+    apps = [[*_app_command(app), *common, "--tile", tile] for app, tile in DEMO_LAYOUT]
 
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
     processes = [subprocess.Popen(command) for command in apps]
+    rng = random.Random(a.seed)
+    arrivals = _Arrivals(ctx, demo.url, a.arrivals, rng) if a.arrivals > 0 else None
     try:
-        return max(p.wait() for p in processes)
+        while True:
+            codes = [p.poll() for p in processes]
+            if any(code is not None for code in codes):
+                # One window closed: the demo ends (the others follow in ``finally``).
+                return max(code or 0 for code in codes)
+            if arrivals is not None:
+                arrivals.tick()
+            time.sleep(0.2)
     except KeyboardInterrupt:
         return 130
     finally:
+        if arrivals is not None:
+            arrivals.close()
         for p in processes:
             if p.poll() is None:
                 p.terminate()
@@ -776,6 +867,38 @@ def _windowed_demo(ctx: Context, path: Path) -> int:
                 p.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+class _Arrivals:
+    """Simulated citizens taking numbers during the windowed demo, one every ``mean`` seconds
+    on average (exponential gaps), in the services that have a counter."""
+
+    def __init__(self, ctx: Context, url: str, mean: float, rng: Any) -> None:
+        import time
+
+        from shared.catalog import show_catalog
+        from shared.db import Database
+        from shared.queue import QueueEngine
+
+        self.db = Database(url, ctx.settings.database)
+        info = show_catalog(self.db, None)
+        served = {code for c in info["counters"] for code in c["services"]}
+        self.services = sorted(s["code"] for s in info["services"] if s["code"] in served)
+        self.engine = QueueEngine(self.db, None)
+        self.mean, self.rng, self.clock = mean, rng, time.monotonic
+        self.next_at = self.clock() + rng.expovariate(1 / mean)
+
+    def tick(self) -> None:
+        if self.clock() < self.next_at or not self.services:
+            return
+        self.next_at = self.clock() + self.rng.expovariate(1 / self.mean)
+        try:
+            self.engine.issue(self.rng.choice(self.services))
+        except MotcuaError as error:  # a busy moment or a paused service: the next one comes
+            log.info("demo arrival skipped: %s", error.message_in("en"))
+
+    def close(self) -> None:
+        self.db.dispose()
 
 
 def _demo_text(result: Any) -> str:

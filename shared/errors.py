@@ -7,9 +7,10 @@ language (:mod:`shared.i18n`), and an exit code for the ``motcua`` command:
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
-from shared.i18n import tr
+from shared.i18n import current_language, tr
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -196,3 +197,114 @@ class SchemaOutdated(DatabaseError):
 
 class SchemaTooNew(DatabaseError):
     key = "error.schema_new"
+
+
+# --- dossiers (refused by the rules: exit 3) -------------------------------------------------
+
+
+class DossierError(MotcuaError):
+    """The dossier rules refuse the request."""
+
+
+class DossierInvalid(DossierError):
+    """The receiving form has mistakes; ``errors`` maps each field path to its message."""
+
+    key = "error.dossier_invalid"
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        lines = "\n".join(f"  {name}: {message}" for name, message in self.errors.items())
+        super().__init__(self.key, fields=lines)
+
+
+class UnknownDossier(DossierError):
+    key = "error.unknown_dossier"
+
+
+class UnknownProcedure(DossierError):
+    key = "error.unknown_procedure"
+
+
+class DossierTransitionRefused(DossierError):
+    key = "error.dossier_transition"
+
+
+class DossierStepRefused(DossierError):
+    """A hand-over step cannot take this result (unknown position or already closed)."""
+
+    key = "error.dossier_step"
+
+
+class DossierSecretMismatch(DossierError):
+    """The scanned slip does not belong to this dossier (its secret does not match)."""
+
+    key = "error.dossier_secret"
+
+
+class DossierConfigError(DossierError):
+    """The centre cannot number dossiers (no agency e-ID in the catalogue)."""
+
+    key = "error.dossier_no_agency"
+
+
+class LookupRefused(DossierError):
+    """Kiosk lookup: the same message whatever was wrong (code, secret or QR)."""
+
+    key = "error.lookup_refused"
+
+
+class LookupSlowDown(DossierError):
+    """Kiosk lookup: too many wrong attempts for this code; try again after ``retry_after`` s."""
+
+    key = "error.lookup_slow_down"
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = int(retry_after)
+        super().__init__(self.key, seconds=self.retry_after)
+
+
+# --- working calendar ------------------------------------------------------------------------
+
+
+class CalendarError(MotcuaError):
+    """A change to the working calendar is refused (exit 3)."""
+
+
+class CalendarDayRefused(CalendarError):
+    """A change refused for one day; the message names the day's weekday in its language."""
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+        super().__init__(self.key, day=f"{day:%d/%m/%Y}", iso=day.isoformat())
+
+    @property
+    def message(self) -> str:
+        return self.message_in(current_language())
+
+    def message_in(self, language: str) -> str:
+        weekday = tr(f"calendar.weekday.{self.day.weekday()}", language=language)
+        return tr(self.message_key, language=language, weekday=weekday, **self.params)
+
+
+class WeekendAlreadyOff(CalendarDayRefused):
+    """Saturdays and Sundays are days off already: marking one "off" changes nothing."""
+
+    key = "error.calendar_weekend_off"
+
+
+class WeekdayAlreadyWorking(CalendarDayRefused):
+    """Monday to Friday are working days already: only a weekend day can be worked."""
+
+    key = "error.calendar_weekday_work"
+
+
+class CalendarDayUnset(CalendarError):
+    """``clear`` on a day the table does not hold."""
+
+    key = "error.calendar_day_unset"
+
+
+class CalendarInputError(CalendarError):
+    """A date, time, year or calendar file that cannot be read (exit 2)."""
+
+    exit_code = EXIT_USAGE

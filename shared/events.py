@@ -26,8 +26,10 @@ NOTIFY_CHANNEL = "motcua_events"
 # One round trip on PostgreSQL: take the lock, draw the id, insert, notify.
 _PG_APPEND = text(
     "WITH e AS ("
-    " INSERT INTO events (at, centre_id, kind, ticket_id, counter_id, service_id, user_id, data)"
-    " SELECT :at, :centre_id, :kind, :ticket_id, :counter_id, :service_id, :user_id, :data"
+    " INSERT INTO events"
+    " (at, centre_id, kind, ticket_id, counter_id, service_id, user_id, data, dossier_id)"
+    " SELECT :at, :centre_id, :kind, :ticket_id, :counter_id, :service_id, :user_id, :data,"
+    " :dossier_id"
     f" FROM (SELECT pg_advisory_xact_lock({EVENT_LOCK_KEY})) AS serialise"
     " RETURNING id, kind)"
     f" SELECT id, pg_notify('{NOTIFY_CHANNEL}', id::text || ':' || kind) FROM e"
@@ -49,6 +51,7 @@ def append(
     service_id: int | None = None,
     user_id: int | None = None,
     data: dict[str, Any] | None = None,
+    dossier_id: int | None = None,
 ) -> int:
     """Append one event (no personal data in ``data``) and return its id.
 
@@ -63,6 +66,7 @@ def append(
         "service_id": service_id,
         "user_id": user_id,
         "data": data or {},
+        "dossier_id": dossier_id,
     }
     conn = session.connection() if isinstance(session, Session) else session
     statement = _PG_APPEND if conn.dialect.name == "postgresql" else _SQLITE_APPEND

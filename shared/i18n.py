@@ -635,12 +635,816 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "dossier.timeliness.on_time": ("Đúng hạn", "On time"),
     "dossier.timeliness.late": ("Quá hạn", "Late"),
     # --- working calendar --------------------------------------------------------------------
+    "error.calendar_weekend_off": (
+        "{weekday} {day} vốn là ngày nghỉ cuối tuần, không cần đánh dấu nghỉ. Nếu đó là ngày "
+        "làm bù đã ghi, bỏ nó bằng lệnh: motcua calendar clear {iso}",
+        "{weekday} {day} is a weekend day, off already: marking it off changes nothing. If it "
+        "is a worked day you entered, remove it with: motcua calendar clear {iso}",
+    ),
+    "error.calendar_weekday_work": (
+        "{weekday} {day} vốn là ngày làm việc; chỉ thứ Bảy, Chủ nhật mới đánh dấu làm bù được. "
+        "Nếu đó là ngày nghỉ đã ghi, bỏ nó bằng lệnh: motcua calendar clear {iso}",
+        "{weekday} {day} is a working day already; only a Saturday or Sunday can be marked "
+        "worked. If it is a day off you entered, remove it with: motcua calendar clear {iso}",
+    ),
+    "error.calendar_day_unset": (
+        "Lịch năm {year} không ghi gì cho ngày {day}: không có gì để bỏ.",
+        "The {year} calendar holds nothing for {day}: nothing to remove.",
+    ),
+    "error.calendar_bad_date": (
+        "“{text}” không phải là một ngày hợp lệ; viết theo dạng 2026-04-27 hoặc 27/04/2026.",
+        "“{text}” is not a valid date; write it as 2026-04-27 or 27/04/2026.",
+    ),
+    "error.calendar_bad_time": (
+        "“{text}” không phải là giờ hợp lệ; viết theo dạng GG:PP, ví dụ 15:00.",
+        "“{text}” is not a valid time; write it as HH:MM, e.g. 15:00.",
+    ),
+    "error.calendar_bad_year": (
+        "Năm {year} nằm ngoài khoảng lịch hỗ trợ (1900–2199).",
+        "Year {year} is outside the supported range (1900–2199).",
+    ),
+    "error.calendar_bad_amount": (
+        "Thời hạn “{text}” không hợp lệ: cần một số không âm, ví dụ 3 hoặc 0,5.",
+        "Processing time “{text}” is not valid: give a number ≥ 0, e.g. 3 or 0.5.",
+    ),
+    "error.calendar_reason_long": (
+        "Lý do dài quá {limit} ký tự.",
+        "The reason is longer than {limit} characters.",
+    ),
+    "error.calendar_file": (
+        "Tệp lịch {file} không dùng được: {detail}. Không có gì được nạp.",
+        "The calendar file {file} cannot be used: {detail}. Nothing was imported.",
+    ),
+    "calendar.weekday.0": ("Thứ Hai", "Monday"),
+    "calendar.weekday.1": ("Thứ Ba", "Tuesday"),
+    "calendar.weekday.2": ("Thứ Tư", "Wednesday"),
+    "calendar.weekday.3": ("Thứ Năm", "Thursday"),
+    "calendar.weekday.4": ("Thứ Sáu", "Friday"),
+    "calendar.weekday.5": ("Thứ Bảy", "Saturday"),
+    "calendar.weekday.6": ("Chủ nhật", "Sunday"),
+    "calendar.state.working": ("ngày làm việc", "a working day"),
+    "calendar.state.off": ("ngày nghỉ", "a day off"),
+    "calendar.day_set": (
+        "{weekday} {day} giờ là {state}{reason}.",
+        "{weekday} {day} is now {state}{reason}.",
+    ),
+    "calendar.year_title": ("Lịch làm việc năm {year}", "Working calendar {year}"),
+    "calendar.confirmed": ("đã xác nhận", "confirmed"),
+    "calendar.unconfirmed": (
+        "chưa xác nhận – kiểm tra rồi chạy: motcua calendar confirm {year}",
+        "not confirmed – check it, then run: motcua calendar confirm {year}",
+    ),
+    "calendar.days_off": (
+        "Ngày nghỉ (ngoài thứ Bảy, Chủ nhật):",
+        "Days off (besides Saturdays and Sundays):",
+    ),
+    "calendar.days_worked": (
+        "Thứ Bảy, Chủ nhật làm việc:",
+        "Saturdays and Sundays worked:",
+    ),
+    "calendar.none": ("(không có)", "(none)"),
+    "calendar.statutory": (
+        "(theo Bộ luật Lao động; năm này chưa có trong cơ sở dữ liệu)",
+        "(by the Labour Code; this year is not in the database yet)",
+    ),
+    "calendar.prefilled": (
+        "Đã điền sẵn {written} ngày nghỉ năm {year} theo Bộ luật Lao động; giữ nguyên {kept} "
+        "ngày đã nhập tay hoặc nạp từ tệp. Kiểm tra rồi xác nhận: motcua calendar confirm {year}",
+        "Pre-filled {written} days off of {year} from the Labour Code; kept {kept} days "
+        "entered by hand or imported. Check them, then confirm: motcua calendar confirm {year}",
+    ),
+    "calendar.year_confirmed": (
+        "Đã xác nhận lịch làm việc năm {year}.",
+        "The {year} working calendar is confirmed.",
+    ),
+    "calendar.imported": (
+        "Đã nạp lịch năm {year}: {off} ngày nghỉ, {work} ngày cuối tuần làm việc. Kiểm tra "
+        "rồi xác nhận: motcua calendar confirm {year}",
+        "Imported the {year} calendar: {off} days off, {work} weekend days worked. Check it, "
+        "then confirm: motcua calendar confirm {year}",
+    ),
+    "calendar.due": ("Hạn trả kết quả: {weekday} {due}", "Due: {weekday} {due}"),
     # --- dossiers: receiving, lifecycle, lookup ---------------------------------------------
+    "error.dossier_invalid": (
+        "Phiếu tiếp nhận chưa hợp lệ:\n{fields}",
+        "The receiving form has mistakes:\n{fields}",
+    ),
+    "error.unknown_dossier": (
+        "Không tìm thấy hồ sơ mã “{code}”.",
+        "There is no dossier with code “{code}”.",
+    ),
+    "error.unknown_procedure": (
+        "Không có thủ tục mã “{code}” đang áp dụng. Xem danh sách: motcua catalog show",
+        "There is no active procedure with code “{code}”. List them with: motcua catalog show",
+    ),
+    "error.dossier_transition": (
+        "Không thể chuyển hồ sơ {code} từ “{current}” sang “{target}”.",
+        "Dossier {code} cannot go from “{current}” to “{target}”.",
+    ),
+    "error.dossier_return_only": (
+        "Hồ sơ {code}: chỉ chuyển sang “Đã trả kết quả” khi trả kết quả cho công dân "
+        "(motcua dossier return).",
+        "Dossier {code}: “Result returned” is set only by handing the result over "
+        "(motcua dossier return).",
+    ),
+    "error.dossier_step": (
+        "Hồ sơ {code} không có bước luân chuyển số {position} đang mở.",
+        "Dossier {code} has no open hand-over step number {position}.",
+    ),
+    "error.dossier_reschedule": (
+        "Ngày hẹn mới phải sau ngày hẹn hiện tại ({current}).",
+        "The new date must be after the current appointment ({current}).",
+    ),
+    "error.dossier_secret": (
+        "Phiếu quét không khớp với hồ sơ này.",
+        "The scanned slip does not match this dossier.",
+    ),
+    "error.dossier_no_agency": (
+        "Trung tâm “{centre}” chưa có mã định danh cơ quan (agency_eid) trong danh mục.",
+        "Centre “{centre}” has no agency e-ID (agency_eid) in its catalogue.",
+    ),
+    "error.lookup_refused": (
+        "Mã hồ sơ hoặc mã tra cứu không đúng. Vui lòng kiểm tra lại trên giấy hẹn.",
+        "The dossier code or the lookup code is not right. Please check your receipt slip.",
+    ),
+    "error.lookup_slow_down": (
+        "Mã hồ sơ hoặc mã tra cứu không đúng. Vui lòng thử lại sau {seconds} giây.",
+        "The dossier code or the lookup code is not right. Please try again in {seconds} s.",
+    ),
+    "dossier.invalid.required": ("Không được để trống", "Required"),
+    "dossier.invalid.name_required": (
+        "Cần ghi họ tên người nộp hồ sơ",
+        "The applicant's name is required",
+    ),
+    "dossier.invalid.id_type": (
+        "Loại giấy tờ phải là CCCD, CMND, hộ chiếu hoặc mã số thuế",
+        "The ID type must be CCCD, CMND, passport or tax code",
+    ),
+    "dossier.invalid.id_type_missing": (
+        "Chọn loại giấy tờ cho số đã nhập",
+        "Choose the type of the ID number given",
+    ),
+    "dossier.invalid.cccd_shape": (
+        "Số CCCD/định danh cá nhân phải gồm đúng 12 chữ số",
+        "A citizen ID (CCCD) number has exactly 12 digits",
+    ),
+    "dossier.invalid.cccd_province": (
+        "Ba số đầu của CCCD không phải mã tỉnh nơi đăng ký khai sinh",
+        "The first three digits of the CCCD are not a province code",
+    ),
+    "dossier.invalid.cccd_year": (
+        "Số thứ 4–6 của CCCD (thế kỷ, giới tính, năm sinh) không hợp lệ",
+        "Digits 4–6 of the CCCD (century, sex, year of birth) are not possible",
+    ),
+    "dossier.invalid.cmnd_shape": (
+        "Số CMND phải gồm 9 hoặc 12 chữ số",
+        "An identity card (CMND) number has 9 or 12 digits",
+    ),
+    "dossier.invalid.passport_shape": (
+        "Số hộ chiếu: một chữ cái và 7 chữ số, hoặc 8–9 chữ và số",
+        "Passport number: a letter and 7 digits, or 8–9 letters and digits",
+    ),
+    "dossier.invalid.tax_shape": (
+        "Mã số thuế gồm 10 chữ số, hoặc 10 chữ số - 3 chữ số",
+        "A tax code has 10 digits, or 10 digits, a hyphen and 3 digits",
+    ),
+    "dossier.invalid.phone": (
+        "Số điện thoại không đúng (di động 10 số, cố định 11 số bắt đầu bằng 02; có thể viết +84)",
+        "Not a Vietnamese phone number (mobile 10 digits, landline 11 digits starting 02; "
+        "+84 allowed)",
+    ),
+    "dossier.invalid.email": ("Địa chỉ email không đúng dạng", "Not an e-mail address"),
+    "dossier.invalid.sets": ("Số bộ hồ sơ từ 1 đến 99", "Sets: from 1 to 99"),
+    "dossier.invalid.count": ("Số lượng từ 0 đến 99", "A count from 0 to 99"),
+    "dossier.invalid.days": (
+        "Số ngày làm việc từ 0 đến 3650",
+        "Working days: from 0 to 3650",
+    ),
+    "dossier.invalid.document_name": ("Cần ghi tên giấy tờ", "The document needs a name"),
+    "dossier.invalid.post_address": (
+        "Nhận kết quả qua bưu điện cần địa chỉ nhận",
+        "Delivery by post needs an address",
+    ),
+    "dossier.invalid.delivery": (
+        "Nơi nhận kết quả: tại bộ phận một cửa hoặc qua bưu điện",
+        "Result delivery: at the desk or by post",
+    ),
+    "dossier.invalid.channel": (
+        "Kênh nộp: 1 trực tiếp, 2 trực tuyến, 3 bưu chính",
+        "Channel: 1 in person, 2 online, 3 post",
+    ),
+    "dossier.invalid.fee": ("Phí, lệ phí không được âm", "The fee cannot be negative"),
+    "dossier.invalid.kind": (
+        "Người nộp là cá nhân hoặc tổ chức",
+        "The party is a person or an organisation",
+    ),
+    "dossier.invalid.too_long": ("Quá dài", "Too long"),
+    "dossier.next.wait": (
+        "Hồ sơ đang được giải quyết. Vui lòng đến nhận kết quả theo ngày hẹn.",
+        "Your dossier is being processed. Please come back on the appointment date.",
+    ),
+    "dossier.next.supplement": (
+        "Cần bổ sung giấy tờ. Vui lòng mang các giấy tờ còn thiếu đến bộ phận một cửa.",
+        "Documents are missing. Please bring them to the one-stop desk.",
+    ),
+    "dossier.next.pay": (
+        "Cần nộp phí, lệ phí hoặc thực hiện nghĩa vụ tài chính.",
+        "Fees or taxes are due. Please pay them.",
+    ),
+    "dossier.next.collect": (
+        "Đã có kết quả. Mời ông/bà đến quầy trả kết quả, mang theo giấy hẹn.",
+        "The result is ready. Please collect it at the desk with your receipt slip.",
+    ),
+    "dossier.next.none": (
+        "Hồ sơ đã kết thúc, không cần làm gì thêm.",
+        "This dossier is closed; nothing more to do.",
+    ),
+    "dossier.step.handed_over": ("Đã chuyển tiếp", "Handed on"),
+    "dossier.desk": ("Bộ phận Tiếp nhận và Trả kết quả", "One-stop desk"),
+    "dossier.cli.received": (
+        "Đã tiếp nhận hồ sơ {code} – mã tra cứu {secret} – hẹn trả {due}",
+        "Dossier {code} received – lookup code {secret} – due {due}",
+    ),
+    "dossier.cli.state": (
+        "{code}: {status} – hẹn trả {due}",
+        "{code}: {status} – due {due}",
+    ),
+    "dossier.cli.book_saved": (
+        "Đã ghi {rows} dòng sổ theo dõi vào {path}",
+        "Wrote {rows} lines of the tracking book to {path}",
+    ),
+    "dossier.cli.none": ("Không có hồ sơ nào.", "No dossiers."),
+    "dossier.cli.unknown_user": (
+        "Không có người dùng “{name}”.",
+        "There is no user “{name}”.",
+    ),
+    "dossier.cli.bad_time": (
+        "Thời điểm “{value}” không đúng dạng ISO (ví dụ 2026-04-24T14:30).",
+        "“{value}” is not an ISO date and time (e.g. 2026-04-24T14:30).",
+    ),
+    "dossier.cli.bad_date": (
+        "Ngày “{value}” không đúng (ví dụ 2026-04-24 hoặc 24/04/2026).",
+        "“{value}” is not a date (e.g. 2026-04-24 or 24/04/2026).",
+    ),
+    "dossier.cli.step": (
+        "Bước {position}: {from_unit} → {to_unit}, hạn {due}",
+        "Step {position}: {from_unit} → {to_unit}, due {due}",
+    ),
+    "dossier.cli.lookup": (
+        "{code}: {status} – hẹn trả {due} – {name}",
+        "{code}: {status} – due {due} – {name}",
+    ),
     # --- forms (Mẫu 01–06) -------------------------------------------------------------------
+    "error.form_set": (
+        "Tệp biểu mẫu {file}, mục {field}: {detail}",
+        "Form set file {file}, field {field}: {detail}",
+    ),
+    "error.form_unknown": (
+        "Bộ biểu mẫu {set} không có Mẫu {form} (có: {known})",
+        "Form set {set} has no form {form} (it has: {known})",
+    ),
+    "error.form_no_notice": (
+        "Hồ sơ {code} chưa có phiếu Mẫu {form}",
+        "Dossier {code} has no form {form} issued",
+    ),
+    "error.form_copy": (
+        "Mẫu {form} không có liên “{copy}” (có: {known})",
+        "Form {form} has no copy “{copy}” (it has: {known})",
+    ),
+    "forms.saved": ("Đã lưu Mẫu {form}: {files}", "Form {form} saved: {files}"),
+    "forms.cli.no_output": (
+        "Chọn ít nhất một đầu ra: --pdf, --png hoặc --thermal",
+        "Choose at least one output: --pdf, --png or --thermal",
+    ),
+    "forms.cli.book_dates": (
+        "Mẫu {form} (sổ theo dõi) cần --from và --to, không in phiếu nhiệt",
+        "Form {form} (the tracking book) needs --from and --to, and has no thermal slip",
+    ),
+    "forms.cli.code_needed": ("Mẫu {form} cần mã hồ sơ", "Form {form} needs a dossier code"),
+    "forms.cli.bad_date": (
+        "Ngày “{value}” không hợp lệ (dd/mm/yyyy hoặc yyyy-mm-dd)",
+        "The date “{value}” is not valid (dd/mm/yyyy or yyyy-mm-dd)",
+    ),
+    "forms.cli.which_centre": (
+        "Cơ sở dữ liệu có nhiều trung tâm: chọn một bằng --centre",
+        "The database holds several centres: choose one with --centre",
+    ),
     # --- kiosk: dossier lookup screen --------------------------------------------------------
+    "kiosk.lookup.title": ("Tra cứu hồ sơ", "Track a dossier"),
+    "kiosk.lookup.scan": (
+        "Đưa mã QR trên giấy hẹn trả kết quả vào máy quét",
+        "Hold the QR code of your appointment slip under the scanner",
+    ),
+    "kiosk.lookup.or_type": (
+        "hoặc nhập mã hồ sơ và mã tra cứu in trên giấy hẹn",
+        "or type the dossier code and the lookup code printed on the slip",
+    ),
+    "kiosk.lookup.code": ("Mã hồ sơ", "Dossier code"),
+    "kiosk.lookup.secret": ("Mã tra cứu", "Lookup code"),
+    "kiosk.lookup.touch_field": ("Chạm để nhập", "Touch to type"),
+    "kiosk.lookup.search": ("TRA CỨU", "LOOK UP"),
+    "kiosk.lookup.delete": ("⌫ Xóa", "⌫ Delete"),
+    "kiosk.lookup.clear": ("Xóa hết", "Clear all"),
+    "kiosk.lookup.next_field": ("Tiếp ▸", "Next ▸"),
+    "kiosk.lookup.again": ("Tra cứu hồ sơ khác", "Look up another dossier"),
+    "kiosk.lookup.searching": ("Đang tra cứu, xin chờ…", "Looking it up, one moment…"),
+    "kiosk.lookup.refused": (
+        "Không tra cứu được hồ sơ. Vui lòng kiểm tra lại mã hồ sơ và mã tra cứu trên giấy hẹn, "
+        "hoặc hỏi nhân viên hướng dẫn.",
+        "The dossier cannot be shown. Please check the dossier code and the lookup code on "
+        "your slip, or ask a staff member.",
+    ),
+    "kiosk.lookup.slow": (
+        "Đã nhập sai nhiều lần. Vui lòng chờ {seconds} giây rồi thử lại.",
+        "Too many attempts. Please wait {seconds} seconds, then try again.",
+    ),
+    "kiosk.lookup.unavailable": (
+        "Tra cứu hồ sơ tạm thời chưa sẵn sàng. Vui lòng hỏi nhân viên hướng dẫn.",
+        "Dossier lookup is not available right now. Please ask a staff member.",
+    ),
+    "kiosk.lookup.missing_fields": (
+        "Vui lòng nhập cả mã hồ sơ và mã tra cứu.",
+        "Please type both the dossier code and the lookup code.",
+    ),
+    "kiosk.lookup.example": ("Ví dụ: {example}", "For example: {example}"),
+    "kiosk.lookup.applicant": ("Người nộp", "Applicant"),
+    "kiosk.lookup.procedure": ("Thủ tục", "Procedure"),
+    "kiosk.lookup.status": ("Tình trạng", "Status"),
+    "kiosk.lookup.received": ("Ngày nhận", "Received"),
+    "kiosk.lookup.due": ("Hẹn trả kết quả", "Result due"),
+    "kiosk.lookup.timeliness": ("Tiến độ", "Progress"),
+    "kiosk.lookup.next": ("Bạn cần làm gì", "What to do next"),
+    "kiosk.lookup.datetime": ("{time} ngày {date}", "{date} at {time}"),
+    "kiosk.lookup.missing": ("Giấy tờ cần bổ sung: {documents}", "Documents to bring: {documents}"),
+    "kiosk.lookup.next.wait": (
+        "Hồ sơ đang được giải quyết. Vui lòng quay lại vào ngày hẹn trả kết quả.",
+        "Your dossier is being processed. Please come back on the date given.",
+    ),
+    "kiosk.lookup.next.supplement": (
+        "Vui lòng mang giấy tờ cần bổ sung đến quầy tiếp nhận.",
+        "Please bring the missing documents to the reception counter.",
+    ),
+    "kiosk.lookup.next.fees": (
+        "Vui lòng nộp phí, lệ phí hoặc thuế theo hướng dẫn, rồi báo quầy tiếp nhận.",
+        "Please pay the fees or taxes as instructed, then tell the reception counter.",
+    ),
+    "kiosk.lookup.next.collect": (
+        "Đã có kết quả. Mời bạn mang giấy hẹn đến quầy trả kết quả.",
+        "The result is ready. Please bring your slip to the result counter.",
+    ),
+    "kiosk.lookup.next.post": (
+        "Đã có kết quả. Kết quả sẽ được gửi đến bạn qua bưu điện.",
+        "The result is ready and will be sent to you by post.",
+    ),
+    "kiosk.lookup.next.done": (
+        "Hồ sơ đã kết thúc. Bạn không cần làm gì thêm.",
+        "This dossier is closed. There is nothing more to do.",
+    ),
+    "kiosk.lookup.next.ask": (
+        "Vui lòng hỏi quầy tiếp nhận để được hướng dẫn.",
+        "Please ask at the reception counter.",
+    ),
     # --- kiosk: more -------------------------------------------------------------------------
+    "kiosk.lookup.button": ("TRA CỨU HỒ SƠ", "TRACK A DOSSIER"),
+    "kiosk.lookup.button_hint": (
+        "Xem hồ sơ đã nộp đến đâu",
+        "See where your dossier stands",
+    ),
+    "kiosk.large_text": ("A+ Chữ lớn", "A+ Larger text"),
+    "kiosk.starting": ("Đang khởi động, xin chờ giây lát…", "Starting, one moment…"),
+    "kiosk.unavailable.closed": ("Ngoài giờ làm việc", "Outside opening hours"),
+    "kiosk.unavailable.reopens": ("Mở lại lúc {time}", "Opens again at {time}"),
+    "kiosk.unavailable.reopens_day": (
+        "Mở lại {time} {weekday} {date}",
+        "Opens again {weekday} {date}, {time}",
+    ),
+    "kiosk.unavailable.full": ("Đã hết số hôm nay", "No more numbers today"),
+    "kiosk.unavailable.full_hint": (
+        "Vui lòng quay lại ngày làm việc sau",
+        "Please come back on the next working day",
+    ),
     # --- counter: dossiers -------------------------------------------------------------------
+    "counter.dossier.button": ("Hồ sơ", "Dossiers"),
+    "counter.dossier.currency": (" đ", " VND"),
+    "counter.dossier.button_tip": (
+        "Tiếp nhận, theo dõi và trả kết quả hồ sơ ({key})",
+        "Receive, follow and return dossiers ({key})",
+    ),
+    "counter.dossier.window.title": ("Hồ sơ — Quầy {counter}", "Dossiers — Counter {counter}"),
+    "counter.dossier.tab.receive": ("Tiếp nhận hồ sơ (Ctrl+1)", "Receive a dossier (Ctrl+1)"),
+    "counter.dossier.tab.list": ("Danh sách hồ sơ (Ctrl+2)", "Dossier list (Ctrl+2)"),
+    "counter.dossier.tab.book": ("Sổ theo dõi hồ sơ (Ctrl+3)", "Tracking book (Ctrl+3)"),
+    "counter.dossier.when": (
+        "{hour} giờ {minute} phút, ngày {day}/{month}/{year}",
+        "{hour}:{minute}, {day}/{month}/{year}",
+    ),
+    "counter.dossier.days": ("{days} ngày làm việc", "{days} working days"),
+    "counter.dossier.hours": ("{hours} giờ làm việc", "{hours} working hours"),
+    "counter.dossier.same_day": (
+        "Trong ngày (nhận sau {cutoff} trả ngày làm việc tiếp theo)",
+        "Same day (received after {cutoff}: next working day)",
+    ),
+    "counter.dossier.receive.title": ("Tiếp nhận hồ sơ", "Receive a dossier"),
+    "counter.dossier.receive.ticket": ("Gắn với số thứ tự {number}", "Linked to ticket {number}"),
+    "counter.dossier.receive.no_ticket": (
+        "Không gắn với số thứ tự nào",
+        "Not linked to a ticket",
+    ),
+    "counter.dossier.receive.keys": (
+        "Ctrl+S: lưu · Tab: sang ô tiếp theo",
+        "Ctrl+S: save · Tab: next field",
+    ),
+    "counter.dossier.section.procedure": ("Thủ tục hành chính", "Procedure"),
+    "counter.dossier.section.applicant": (
+        "Tổ chức, cá nhân có hồ sơ",
+        "Applicant (person or organisation)",
+    ),
+    "counter.dossier.section.documents": ("Thành phần hồ sơ đã nhận", "Documents received"),
+    "counter.dossier.section.handling": (
+        "Số lượng, hình thức nộp, nhận kết quả, lệ phí",
+        "Sets, channel, result, fee",
+    ),
+    "counter.dossier.field.procedure": (
+        "Mã hoặc tên thủ tục (gõ không dấu cũng được)",
+        "Procedure code or name (tone marks optional)",
+    ),
+    "counter.dossier.procedure_hint": (
+        "Ví dụ: 1.001193 hoặc dang ky khai sinh",
+        "e.g. 1.001193 or dang ky khai sinh",
+    ),
+    "counter.dossier.procedure_info": (
+        "Thời hạn giải quyết: {duration}",
+        "Processing time: {duration}",
+    ),
+    "counter.dossier.invalid.procedure": (
+        "Chọn một thủ tục trong danh sách (gõ mã hoặc tên rồi nhấn Enter)",
+        "Pick a procedure from the list (type its code or name, then Enter)",
+    ),
+    "counter.dossier.field.person": ("Cá nhân", "Person"),
+    "counter.dossier.field.organisation": ("Tổ chức", "Organisation"),
+    "counter.dossier.field.name": ("Họ và tên", "Full name"),
+    "counter.dossier.field.org_name": ("Tên tổ chức", "Organisation name"),
+    "counter.dossier.field.id_type": ("Loại giấy tờ", "ID document"),
+    "counter.dossier.field.id_number": ("Số giấy tờ", "ID number"),
+    "counter.dossier.field.address": ("Địa chỉ", "Address"),
+    "counter.dossier.field.phone": ("Số điện thoại", "Phone"),
+    "counter.dossier.field.email": ("Email", "E-mail"),
+    "counter.dossier.field.has_submitter": (
+        "Có người nộp thay (người đến nộp không phải người có hồ sơ)",
+        "Submitted by someone else on the applicant's behalf",
+    ),
+    "counter.dossier.field.sets": ("Số bộ hồ sơ", "Sets"),
+    "counter.dossier.field.channel": ("Hình thức nộp", "Channel"),
+    "counter.dossier.field.fee": ("Phí, lệ phí", "Fee"),
+    "counter.dossier.field.delivery": ("Nhận kết quả:", "Result:"),
+    "counter.dossier.field.result_address": (
+        "Địa chỉ nhận kết quả qua bưu chính",
+        "Postal address for the result",
+    ),
+    "counter.dossier.field.note": ("Ghi chú", "Note"),
+    "counter.dossier.id_hint": ("CCCD 12 số, CMND 9 số…", "CCCD 12 digits, CMND 9 digits…"),
+    "counter.dossier.phone_hint": ("Ví dụ: 0912 345 678", "e.g. 0912 345 678"),
+    "counter.dossier.id_type.none": ("— Không có —", "— None —"),
+    "counter.dossier.id_type.cccd": ("Căn cước / CCCD", "Citizen ID (CCCD)"),
+    "counter.dossier.id_type.cmnd": ("Chứng minh nhân dân", "Old ID card (CMND)"),
+    "counter.dossier.id_type.passport": ("Hộ chiếu", "Passport"),
+    "counter.dossier.id_type.tax": ("Mã số thuế", "Tax code"),
+    "counter.dossier.channel.1": ("Trực tiếp", "In person"),
+    "counter.dossier.channel.2": ("Trực tuyến", "Online"),
+    "counter.dossier.channel.3": ("Qua bưu chính công ích", "Public postal service"),
+    "counter.dossier.delivery.desk": ("Tại Bộ phận Một cửa", "At the one-stop desk"),
+    "counter.dossier.delivery.post": ("Qua bưu chính", "By post"),
+    "counter.dossier.delivery.post_to": ("Qua bưu chính: {address}", "By post: {address}"),
+    "counter.dossier.doc.name": ("Tên giấy tờ", "Document"),
+    "counter.dossier.doc.originals": ("Bản chính", "Originals"),
+    "counter.dossier.doc.certified": ("Bản sao chứng thực", "Certified copies"),
+    "counter.dossier.doc.copies": ("Bản sao/photo", "Copies"),
+    "counter.dossier.doc.hint": (
+        "Theo danh mục của thủ tục; sửa số lượng đã nhận",
+        "From the procedure's list; adjust the counts received",
+    ),
+    "counter.dossier.doc.add": ("+ Thêm giấy tờ", "+ Add a document"),
+    "counter.dossier.doc.remove": ("- Bỏ dòng đang chọn", "- Remove the selected row"),
+    "counter.dossier.doc.row_error": ("Dòng {row}: {message}", "Row {row}: {message}"),
+    "counter.dossier.doc.line": (
+        "{index}. {name} — bản chính {originals}, bản chứng thực {certified}, bản sao {copies}",
+        "{index}. {name} — originals {originals}, certified {certified}, copies {copies}",
+    ),
+    "counter.dossier.preview": (
+        "Hẹn trả kết quả nếu lưu bây giờ: {when}",
+        "Result due if saved now: {when}",
+    ),
+    "counter.dossier.preview.none": (
+        "Chọn thủ tục để xem ngày hẹn trả kết quả",
+        "Pick a procedure to see the due date",
+    ),
+    "counter.dossier.save": ("Lưu và cấp mã hồ sơ (Ctrl+S)", "Save and number (Ctrl+S)"),
+    "counter.dossier.saving": ("Đang lưu…", "Saving…"),
+    "counter.dossier.clear": ("Làm lại", "Clear"),
+    "counter.dossier.offline": (
+        "Mất kết nối cơ sở dữ liệu: hồ sơ CHƯA được lưu. Thử lại khi có kết nối.",
+        "The database is unreachable: the dossier was NOT saved. Try again when it is back.",
+    ),
+    "counter.dossier.file_failed": (
+        "Không ghi được tệp: {detail}",
+        "Cannot write the file: {detail}",
+    ),
+    "counter.dossier.result.title": ("Đã tiếp nhận hồ sơ", "Dossier received"),
+    "counter.dossier.result.code": ("Mã hồ sơ:", "Dossier code:"),
+    "counter.dossier.result.secret": ("Mã tra cứu:", "Lookup code:"),
+    "counter.dossier.result.due": ("Hẹn trả kết quả:", "Result due:"),
+    "counter.dossier.result.details": (
+        "Người có hồ sơ: {applicant}\nThủ tục: {procedure}\nNhận lúc: {received}",
+        "Applicant: {applicant}\nProcedure: {procedure}\nReceived: {received}",
+    ),
+    "counter.dossier.result.print_a4": (
+        "In giấy tiếp nhận A4, 2 liên (Ctrl+P)",
+        "Print the A4 receipt, 2 copies (Ctrl+P)",
+    ),
+    "counter.dossier.result.save_pdf": ("Lưu PDF…", "Save PDF…"),
+    "counter.dossier.result.print_slip": (
+        "In phiếu hẹn, máy in nhiệt (Ctrl+T)",
+        "Print the thermal slip (Ctrl+T)",
+    ),
+    "counter.dossier.result.open": ("Xem hồ sơ", "Open the dossier"),
+    "counter.dossier.result.new": (
+        "Tiếp nhận hồ sơ khác (Ctrl+N)",
+        "Receive another dossier (Ctrl+N)",
+    ),
+    "counter.dossier.print_dialog": ("In {title}", "Print {title}"),
+    "counter.dossier.printer_failed": (
+        "Không mở được máy in đã chọn.",
+        "Cannot open the chosen printer.",
+    ),
+    "counter.dossier.printing": ("Đang chuẩn bị in {title}…", "Preparing {title} for printing…"),
+    "counter.dossier.printed": (
+        "Đã gửi {title} tới máy in ({pages} trang).",
+        "{title} sent to the printer ({pages} pages).",
+    ),
+    "counter.dossier.printing_slip": ("Đang in phiếu hẹn…", "Printing the slip…"),
+    "counter.dossier.printed_slip": ("Đã in phiếu hẹn.", "Slip printed."),
+    "counter.dossier.save_pdf_title": ("Lưu PDF", "Save PDF"),
+    "counter.dossier.saved": ("Đã lưu: {path}", "Saved: {path}"),
+    "counter.dossier.form_title.01": (
+        "Mẫu 01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+        "Form 01 Receipt and appointment",
+    ),
+    "counter.dossier.form_title.02": (
+        "Mẫu 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+        "Form 02 Request for further documents",
+    ),
+    "counter.dossier.form_title.03": (
+        "Mẫu 03 Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+        "Form 03 Refusal",
+    ),
+    "counter.dossier.form_title.04": (
+        "Mẫu 04 Phiếu xin lỗi và hẹn lại ngày trả kết quả",
+        "Form 04 Apology and new date",
+    ),
+    "counter.dossier.form_title.05": (
+        "Mẫu 05 Phiếu kiểm soát quá trình giải quyết hồ sơ",
+        "Form 05 Processing control sheet",
+    ),
+    "counter.dossier.form_title.06": ("Mẫu 06 Sổ theo dõi hồ sơ", "Form 06 Tracking book"),
+    "counter.dossier.list.search": ("Tìm:", "Search:"),
+    "counter.dossier.list.search_hint": (
+        "Mã hồ sơ, tên thủ tục hoặc tên người nộp (không dấu cũng được) — Ctrl+F",
+        "Dossier code, procedure or applicant (tone marks optional) — Ctrl+F",
+    ),
+    "counter.dossier.list.status": ("Trạng thái:", "Status:"),
+    "counter.dossier.list.all": ("Tất cả", "All"),
+    "counter.dossier.list.refresh": ("Làm mới", "Refresh"),
+    "counter.dossier.list.count": (
+        "{count} hồ sơ (quá hạn xếp trước). Enter hoặc nhấp đúp để xem.",
+        "{count} dossiers (late ones first). Enter or double-click to open.",
+    ),
+    "counter.dossier.list.col.code": ("Mã hồ sơ", "Code"),
+    "counter.dossier.list.col.procedure": ("Thủ tục", "Procedure"),
+    "counter.dossier.list.col.applicant": ("Người có hồ sơ", "Applicant"),
+    "counter.dossier.list.col.received": ("Ngày nhận", "Received"),
+    "counter.dossier.list.col.due": ("Hẹn trả", "Due"),
+    "counter.dossier.list.col.status": ("Trạng thái", "Status"),
+    "counter.dossier.list.col.timeliness": ("Tiến độ", "Timeliness"),
+    "counter.dossier.list.scan": (
+        "Trả kết quả — quét phiếu hẹn:",
+        "Return a result — scan the slip:",
+    ),
+    "counter.dossier.list.scan_placeholder": (
+        "Đặt con trỏ vào đây rồi quét mã QR trên phiếu (hoặc gõ mã hồ sơ, Enter)",
+        "Put the cursor here and scan the slip's QR (or type the code, Enter)",
+    ),
+    "counter.dossier.list.scan_hint": (
+        "Chỉ hồ sơ “Đã xử lý xong” mới trả được; mã tra cứu trên phiếu phải khớp.",
+        "Only a dossier whose result is ready can be returned; the slip's code must match.",
+    ),
+    "counter.dossier.returned": (
+        "Đã trả kết quả hồ sơ {code}.",
+        "Result of dossier {code} returned.",
+    ),
+    "counter.dossier.detail.back": ("< Danh sách (Esc)", "< List (Esc)"),
+    "counter.dossier.detail.status_line": ("Trạng thái: {status}", "Status: {status}"),
+    "counter.dossier.detail.procedure": ("Thủ tục", "Procedure"),
+    "counter.dossier.detail.applicant": ("Người có hồ sơ", "Applicant"),
+    "counter.dossier.detail.submitter": ("Người nộp thay", "Submitted by"),
+    "counter.dossier.detail.received": ("Nhận hồ sơ", "Received"),
+    "counter.dossier.detail.due": ("Hạn giải quyết", "Legal due date"),
+    "counter.dossier.detail.appointment": ("Hẹn trả kết quả", "Appointment"),
+    "counter.dossier.detail.timeliness": ("Tiến độ", "Timeliness"),
+    "counter.dossier.detail.delivery": ("Nhận kết quả", "Result delivery"),
+    "counter.dossier.detail.fee": ("Phí, lệ phí", "Fee"),
+    "counter.dossier.detail.fee_value": ("{fee} đồng", "{fee} VND"),
+    "counter.dossier.detail.sets": ("Số bộ", "Sets"),
+    "counter.dossier.detail.clerk": ("Người tiếp nhận", "Received by"),
+    "counter.dossier.detail.clerk_value": ("{name} (quầy {counter})", "{name} (counter {counter})"),
+    "counter.dossier.detail.documents": ("Thành phần hồ sơ", "Documents"),
+    "counter.dossier.detail.note": ("Ghi chú", "Notes"),
+    "counter.dossier.detail.steps": (
+        "Quá trình luân chuyển (liên thông)",
+        "Hand-over steps (inter-agency)",
+    ),
+    "counter.dossier.detail.step_open": ("(đang xử lý)", "(in progress)"),
+    "counter.dossier.detail.no_steps": ("chưa chuyển", "none yet"),
+    "counter.dossier.detail.step_text": (
+        "Bước {position}: từ {source} đến {target}\nGiao {handed} · hạn {due}\n"
+        "Kết quả: {result} · Tiến độ: {timeliness}",
+        "Step {position}: from {source} to {target}\nHanded {handed} · due {due}\n"
+        "Result: {result} · Timeliness: {timeliness}",
+    ),
+    "counter.dossier.detail.notices": ("Phiếu đã lập", "Notices issued"),
+    "counter.dossier.detail.notice": (
+        "Mẫu {form} số {number}, {when}: {reason}",
+        "Form {form} no. {number}, {when}: {reason}",
+    ),
+    "counter.dossier.action.hand_over": ("Chuyển xử lý", "Hand over"),
+    "counter.dossier.action.step_result": ("Ghi kết quả bước", "Record a step result"),
+    "counter.dossier.action.supplement": ("Yêu cầu bổ sung", "Request documents"),
+    "counter.dossier.action.refuse": ("Từ chối", "Refuse"),
+    "counter.dossier.action.reschedule": ("Hẹn lại ngày trả", "New return date"),
+    "counter.dossier.action.mark_ready": ("Đã có kết quả", "Result ready"),
+    "counter.dossier.action.return": ("Trả kết quả", "Return the result"),
+    "counter.dossier.print.01": ("In Mẫu 01", "Print form 01"),
+    "counter.dossier.print.slip": ("In phiếu nhiệt", "Print thermal slip"),
+    "counter.dossier.print.02": ("In Mẫu 02", "Print form 02"),
+    "counter.dossier.print.03": ("In Mẫu 03", "Print form 03"),
+    "counter.dossier.print.04": ("In Mẫu 04", "Print form 04"),
+    "counter.dossier.print.05": ("In Mẫu 05", "Print form 05"),
+    "counter.dossier.dialog.intro": ("Hồ sơ {code} — {procedure}", "Dossier {code} — {procedure}"),
+    "counter.dossier.dialog.to_unit": ("Chuyển đến cơ quan, đơn vị", "Hand over to (agency, unit)"),
+    "counter.dossier.dialog.days": (
+        "Thời hạn của bước (ngày làm việc)",
+        "Time for this step (working days)",
+    ),
+    "counter.dossier.dialog.days_default": ("Theo hạn của hồ sơ", "The dossier's due date"),
+    "counter.dossier.dialog.note": ("Ghi chú", "Note"),
+    "counter.dossier.dialog.step": ("Bước đang mở", "Open step"),
+    "counter.dossier.dialog.step_item": ("Bước {position}: {unit}", "Step {position}: {unit}"),
+    "counter.dossier.dialog.no_open_step": ("Không có bước nào đang mở", "No open step"),
+    "counter.dossier.dialog.result": ("Kết quả", "Result"),
+    "counter.dossier.dialog.missing": (
+        "Giấy tờ cần bổ sung (dòng có số lượng > 0)",
+        "Documents to supply (rows with a count above 0)",
+    ),
+    "counter.dossier.dialog.missing_none": (
+        "Ghi ít nhất một giấy tờ cần bổ sung",
+        "List at least one document to supply",
+    ),
+    "counter.dossier.dialog.reason": ("Lý do", "Reason"),
+    "counter.dossier.dialog.new_due": ("Ngày hẹn trả mới", "New return date"),
+    "counter.dossier.dialog.after": (
+        "Phải sau ngày hẹn hiện tại ({when})",
+        "Must be after the current appointment ({when})",
+    ),
+    "counter.dossier.dialog.cancel": ("Hủy", "Cancel"),
+    "counter.dossier.dialog.confirm.mark_ready": (
+        "Xác nhận hồ sơ đã có kết quả (Đã xử lý xong). Tiến độ của hồ sơ được chốt lúc này.",
+        "Confirm the result is ready. The dossier's timeliness is fixed now.",
+    ),
+    "counter.dossier.dialog.confirm.return": (
+        "Xác nhận đã trao kết quả cho công dân.",
+        "Confirm the result was handed to the citizen.",
+    ),
+    "counter.dossier.done.hand_over": ("Đã chuyển hồ sơ {code}.", "Dossier {code} handed over."),
+    "counter.dossier.done.step_result": (
+        "Đã ghi kết quả bước của hồ sơ {code}.",
+        "Step result of {code} recorded.",
+    ),
+    "counter.dossier.done.supplement": (
+        "Đã lập phiếu yêu cầu bổ sung cho hồ sơ {code}.",
+        "Request for documents issued for {code}.",
+    ),
+    "counter.dossier.done.refuse": (
+        "Đã lập phiếu từ chối hồ sơ {code}.",
+        "Refusal issued for {code}.",
+    ),
+    "counter.dossier.done.reschedule": (
+        "Đã lập phiếu hẹn lại cho hồ sơ {code}.",
+        "New date issued for {code}.",
+    ),
+    "counter.dossier.done.mark_ready": (
+        "Hồ sơ {code}: đã có kết quả.",
+        "Dossier {code}: result ready.",
+    ),
+    "counter.dossier.done.return": ("Đã trả kết quả hồ sơ {code}.", "Result of {code} returned."),
+    "counter.dossier.book.from": ("Từ ngày", "From"),
+    "counter.dossier.book.to": ("đến ngày", "to"),
+    "counter.dossier.book.read": ("Xem sổ", "Show"),
+    "counter.dossier.book.csv": ("Xuất CSV…", "Export CSV…"),
+    "counter.dossier.book.pdf": ("Xuất PDF (Mẫu 06)…", "Export PDF (form 06)…"),
+    "counter.dossier.book.bad_range": (
+        "Ngày bắt đầu phải trước ngày kết thúc.",
+        "The start date must come before the end date.",
+    ),
+    "counter.dossier.book.count": (
+        "{count} hồ sơ nhận từ {start} đến {end}.",
+        "{count} dossiers received from {start} to {end}.",
+    ),
+    "counter.dossier.book.col.no": ("STT", "No."),
+    "counter.dossier.book.col.code": ("Mã hồ sơ", "Code"),
+    "counter.dossier.book.col.procedure": ("Thủ tục", "Procedure"),
+    "counter.dossier.book.col.sets": ("Số bộ", "Sets"),
+    "counter.dossier.book.col.applicant": ("Tổ chức, cá nhân", "Applicant"),
+    "counter.dossier.book.col.contact": ("Địa chỉ, điện thoại", "Address, phone"),
+    "counter.dossier.book.col.lead": ("Cơ quan chủ trì", "Lead agency"),
+    "counter.dossier.book.col.received": ("Nhận hồ sơ", "Received"),
+    "counter.dossier.book.col.due": ("Hẹn trả", "Due"),
+    "counter.dossier.book.col.sent": ("Chuyển đi", "Sent"),
+    "counter.dossier.book.col.back": ("Nhận kết quả", "Result back"),
+    "counter.dossier.book.col.returned": ("Trả kết quả", "Returned"),
+    "counter.dossier.book.col.note": ("Ghi chú", "Note"),
     # --- counter: more -----------------------------------------------------------------------
+    "counter.pause_reason.break": ("Nghỉ giải lao", "Break"),
+    "counter.pause_reason.meeting": ("Họp, công tác", "Meeting or duty elsewhere"),
+    "counter.pause_reason.dossier_work": ("Xử lý hồ sơ", "Working on dossiers"),
+    "counter.pause_reason.technical": ("Sự cố kỹ thuật", "Technical problem"),
+    "counter.pause_reason.support": ("Hỗ trợ quầy khác", "Helping another counter"),
+    "counter.pause_reason.other": ("Lý do khác", "Other reason"),
+    "counter.pause.title": ("Tạm ngưng quầy", "Pause the counter"),
+    "counter.pause.text": (
+        "Quầy sẽ không gọi số mới cho đến khi mở lại (F9). Số đang phục vụ vẫn ở quầy.",
+        "The counter calls no new number until it is reopened (F9). The current number stays.",
+    ),
+    "counter.pause.reason": ("Lý do", "Reason"),
+    "counter.pause.note": ("Ghi chú", "Note"),
+    "counter.pause.ok": ("Tạm ngưng", "Pause"),
+    "counter.note.placeholder": ("Không bắt buộc", "Optional"),
+    "counter.note.hint": (
+        "Ghi chú được lưu trong nhật ký: không ghi họ tên, số điện thoại, số giấy tờ của công "
+        "dân (tối đa {max} ký tự).",
+        "Notes are kept in the log: no citizen's name, phone or ID number (at most {max} "
+        "characters).",
+    ),
+    "counter.transfer.note": ("Ghi chú cho quầy nhận", "Note for the next counter"),
+    "counter.transfer.keys": (
+        "Enter: chuyển · Esc: hủy · Tab: sang ô tiếp theo",
+        "Enter: transfer · Esc: cancel · Tab: next field",
+    ),
+    "counter.pause.keys": (
+        "Enter: tạm ngưng · Esc: hủy · Tab: sang ô tiếp theo",
+        "Enter: pause · Esc: cancel · Tab: next field",
+    ),
+    "counter.ask.keys": (
+        "Enter: hoàn thành và gọi tiếp · Esc: không gọi · Tab: chọn nút khác",
+        "Enter: finish and call next · Esc: do not call · Tab: another button",
+    ),
+    "counter.history.title": ("Lịch sử chuyển", "Transfer history"),
+    "counter.history.to_service": (
+        "{time} {by}{source} → dịch vụ {target}",
+        "{time} {by}{source} → service {target}",
+    ),
+    "counter.history.to_counter": (
+        "{time} {by}{source} → quầy {target}",
+        "{time} {by}{source} → counter {target}",
+    ),
+    "counter.history.by": ("quầy {counter}: ", "counter {counter}: "),
+    "counter.history.note": ("“{note}”", "“{note}”"),
+    "counter.main.paused_reason": ("QUẦY ĐANG TẠM NGƯNG — {reason}", "COUNTER PAUSED — {reason}"),
+    "counter.language.switch": ("English", "Tiếng Việt"),
+    "counter.language.tip": (
+        "Đổi ngôn ngữ giao diện của cán bộ (máy này ghi nhớ)",
+        "Switch the clerk's screen language (this PC remembers it)",
+    ),
+    "counter.rating.where.screen": (
+        "Đánh giá hiện trên màn hình công dân: {name} (bấm để dùng hộp thoại)",
+        "Rating appears on the citizen's screen: {name} (click for a dialog here)",
+    ),
+    "counter.rating.where.dialog": (
+        "Đánh giá hiện trên màn hình này: xoay màn hình về phía công dân",
+        "Rating appears on this screen: turn it toward the citizen",
+    ),
+    "counter.rating.where.dialog_chosen": (
+        "Đánh giá hiện trên màn hình này (bấm để dùng màn hình {name})",
+        "Rating appears on this screen (click to use screen {name})",
+    ),
+    "counter.rating.where.tip": (
+        "Khi có màn hình thứ hai, phiếu đánh giá hiện toàn màn hình ở đó (bấm để chọn hộp "
+        "thoại trên màn hình này thay vào đó); nếu không, hiện thành hộp thoại trên màn hình này.",
+        "With a second screen attached the rating fills that screen (click to use a dialog on "
+        "this screen instead); otherwise it opens as a dialog on this screen.",
+    ),
+    "counter.rating.keys": (
+        "Phím 1–{scale}: cán bộ nhập thay",
+        "Keys 1–{scale}: entered by the clerk",
+    ),
 }
 
 

@@ -223,6 +223,46 @@ class PriorityGroup(Base):
     active: Mapped[bool] = mapped_column(default=True)
 
 
+CALENDAR_KINDS = ("off", "work")
+CALENDAR_SOURCES = ("manual", "import", "prefill")
+
+
+class CalendarYearStatus(Base):
+    """One year of the working calendar: whether an administrator confirmed it.
+
+    A row exists once anything was written for the year; years without a row follow the
+    statutory holidays computed by ``shared.workcal``.
+    """
+
+    __tablename__ = "calendar_years"
+    __table_args__ = (CheckConstraint("year BETWEEN 1900 AND 2199", name="year"),)
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    confirmed: Mapped[bool] = mapped_column(default=False)
+    confirmed_at: Mapped[datetime | None]
+    confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime]
+
+
+class CalendarDay(Base):
+    """An exception to "Monday–Friday work, Saturday–Sunday off": a weekday off (holiday,
+    make-up day, swapped day) with its reason, or a worked Saturday/Sunday."""
+
+    __tablename__ = "calendar_days"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {_in(CALENDAR_KINDS)}", name="kind"),
+        CheckConstraint(f"source IN {_in(CALENDAR_SOURCES)}", name="source"),
+    )
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    year: Mapped[int] = mapped_column(ForeignKey("calendar_years.year"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(8), default="manual")
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
 class User(Base):
     """A clerk, manager or administrator. Passwords are stored as argon2 hashes only."""
 
@@ -343,6 +383,8 @@ class Event(Base):
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"))
+    """The dossier the event is about (dossier events only)."""
 
 
 class CounterSession(Base):
@@ -407,3 +449,213 @@ class Rating(Base):
 Index("ix_events_ticket", Event.ticket_id)
 Index("ix_calls_counter", Call.counter_id, Call.called_at)
 Index("ix_tickets_day_service", Ticket.business_day, Ticket.service_id)
+
+
+# --- dossiers (hồ sơ) --------------------------------------------------------------------------
+
+DOSSIER_STATUSES = tuple(range(1, 11))
+DOSSIER_CHANNELS = (1, 2, 3)
+RESULT_DELIVERIES = ("desk", "post")
+PARTY_ROLES = ("applicant", "submitter")
+PARTY_KINDS = ("person", "organisation")
+ID_TYPES = ("cccd", "cmnd", "passport", "tax")
+TIMELINESS = ("early", "on_time", "late")
+NOTICE_FORMS = ("02", "03", "04")
+
+
+def _in_int(values: tuple[int, ...]) -> str:
+    return "(" + ", ".join(str(v) for v in values) + ")"
+
+
+class DossierSequence(Base):
+    """The last running number of dossier codes per agency e-ID and local receipt day.
+
+    Numbered like tickets: an atomic upsert of this row, never ``max + 1``; the unique
+    constraint on dossiers backs it.
+    """
+
+    __tablename__ = "dossier_sequences"
+
+    agency_eid: Mapped[str] = mapped_column(String(32), primary_key=True)
+    period: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(default=0)
+
+
+class Dossier(Base):
+    """A dossier (hồ sơ) received for a procedure, with the procedure as it was at receipt."""
+
+    __tablename__ = "dossiers"
+    __table_args__ = (
+        UniqueConstraint("code"),
+        UniqueConstraint("agency_eid", "receipt_day", "seq"),
+        UniqueConstraint("request_id"),
+        CheckConstraint(f"status IN {_in_int(DOSSIER_STATUSES)}", name="status"),
+        CheckConstraint(f"channel IN {_in_int(DOSSIER_CHANNELS)}", name="channel"),
+        CheckConstraint(f"result_delivery IN {_in(RESULT_DELIVERIES)}", name="result_delivery"),
+        CheckConstraint(
+            f"timeliness IS NULL OR timeliness IN {_in(TIMELINESS)}", name="timeliness"
+        ),
+        CheckConstraint("sets BETWEEN 1 AND 99", name="sets"),
+        CheckConstraint("fee >= 0", name="fee"),
+        CheckConstraint("seq >= 1", name="seq"),
+        Index("ix_dossiers_centre_status", "centre_id", "status", "due_at"),
+        Index("ix_dossiers_centre_day", "centre_id", "receipt_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    code: Mapped[str] = mapped_column(String(48))
+    """Mã hồ sơ ``<agency e-ID>-<YYMMDD>-<NNNN>``."""
+    secret: Mapped[str] = mapped_column(String(16))
+    agency_eid: Mapped[str] = mapped_column(String(32))
+    receipt_day: Mapped[date] = mapped_column(Date)
+    """The centre's local day of receipt (the YYMMDD of the code)."""
+    seq: Mapped[int]
+    register_no: Mapped[int]
+    register_volume: Mapped[str] = mapped_column(String(16))
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    # The procedure as it was at receipt: later catalogue edits never move this dossier.
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"))
+    procedure_code: Mapped[str] = mapped_column(String(32))
+    procedure_name: Mapped[str] = mapped_column(Text)
+    procedure_name_en: Mapped[str] = mapped_column(Text, default="")
+    procedure_version: Mapped[int]
+    processing_days: Mapped[float | None] = mapped_column(Numeric(6, 2, asdecimal=False))
+    processing_hours: Mapped[float | None] = mapped_column(Numeric(6, 2, asdecimal=False))
+    cutoff: Mapped[str | None] = mapped_column(String(5))
+    fee: Mapped[int] = mapped_column(BigInteger, default=0)
+    fee_note: Mapped[str] = mapped_column(Text, default="")
+    procedure_documents: Mapped[list[Any]] = mapped_column(default=list)
+    """The catalogue's document list at receipt."""
+    status: Mapped[int] = mapped_column(default=2)
+    channel: Mapped[int] = mapped_column(default=1)
+    sets: Mapped[int] = mapped_column(default=1)
+    result_delivery: Mapped[str] = mapped_column(String(8), default="desk")
+    result_address: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    received_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    appointment_at: Mapped[datetime]
+    result_ready_at: Mapped[datetime | None]
+    returned_at: Mapped[datetime | None]
+    timeliness: Mapped[str | None] = mapped_column(String(8))
+    """Final once the result is ready (Trước hạn / Đúng hạn / Quá hạn)."""
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    received_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    search_key: Mapped[str] = mapped_column(Text, default="")
+    """Code, procedure name and applicant name folded (no tone marks, lower case)."""
+    updated_at: Mapped[datetime]
+
+
+class DossierParty(Base):
+    """The applicant, or the person who submitted the dossier for them (personal data)."""
+
+    __tablename__ = "dossier_parties"
+    __table_args__ = (
+        UniqueConstraint("dossier_id", "role"),
+        CheckConstraint(f"role IN {_in(PARTY_ROLES)}", name="role"),
+        CheckConstraint(f"kind IN {_in(PARTY_KINDS)}", name="kind"),
+        CheckConstraint(f"id_type IS NULL OR id_type IN {_in(ID_TYPES)}", name="id_type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    role: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(12), default="person")
+    name: Mapped[str] = mapped_column(Text)
+    id_type: Mapped[str | None] = mapped_column(String(12))
+    id_number: Mapped[str] = mapped_column(String(32), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    email: Mapped[str] = mapped_column(String(255), default="")
+
+
+class DossierDocument(Base):
+    """A document handed in, with how many originals, certified copies and copies."""
+
+    __tablename__ = "dossier_documents"
+    __table_args__ = (
+        UniqueConstraint("dossier_id", "position"),
+        CheckConstraint("originals BETWEEN 0 AND 99", name="originals"),
+        CheckConstraint("certified BETWEEN 0 AND 99", name="certified"),
+        CheckConstraint("copies BETWEEN 0 AND 99", name="copies"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(Text)
+    originals: Mapped[int] = mapped_column(default=0)
+    certified: Mapped[int] = mapped_column(default=0)
+    copies: Mapped[int] = mapped_column(default=0)
+
+
+class DossierHandover(Base):
+    """One hand-over step (liên thông). Rows are only added; a step's result is written once."""
+
+    __tablename__ = "dossier_handovers"
+    __table_args__ = (UniqueConstraint("dossier_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    position: Mapped[int]
+    from_unit: Mapped[str] = mapped_column(Text)
+    to_unit: Mapped[str] = mapped_column(Text)
+    handed_at: Mapped[datetime]
+    due_at: Mapped[datetime | None]
+    result_at: Mapped[datetime | None]
+    result: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class NoticeSequence(Base):
+    """The last "Số: …" of a notice form per centre and year (atomic upsert, like codes)."""
+
+    __tablename__ = "notice_sequences"
+
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), primary_key=True)
+    form: Mapped[str] = mapped_column(String(4), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last_seq: Mapped[int] = mapped_column(default=0)
+
+
+class DossierNotice(Base):
+    """A notice issued after receipt: Mẫu 02 (supplement), 03 (refusal), 04 (new date)."""
+
+    __tablename__ = "dossier_notices"
+    __table_args__ = (
+        UniqueConstraint("centre_id", "form", "year", "seq"),
+        CheckConstraint(f"form IN {_in(NOTICE_FORMS)}", name="form"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    form: Mapped[str] = mapped_column(String(4))
+    year: Mapped[int]
+    seq: Mapped[int]
+    number: Mapped[str] = mapped_column(String(32))
+    """As printed after "Số:", e.g. "15/HDHS"."""
+    created_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text, default="")
+    missing: Mapped[list[Any]] = mapped_column(default=list)
+    old_due_at: Mapped[datetime | None]
+    new_due_at: Mapped[datetime | None]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class LookupGuard(Base):
+    """Wrong kiosk lookups per dossier code (existing or not), shared by every kiosk."""
+
+    __tablename__ = "dossier_lookup_guards"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime | None]
+    blocked_until: Mapped[datetime | None]
+
+
+Index("ix_events_dossier", Event.dossier_id)
+Index("ix_dossier_notices_dossier", DossierNotice.dossier_id)
