@@ -1,7 +1,8 @@
 """The kiosk: ``motcua kiosk`` (and the ``motcua-kiosk`` program).
 
 One window, one screen at a time: home (services), priority group → priority service,
-confirmation, and three calm messages (taking a number…, out of service, something went wrong).
+confirmation, dossier lookup, and three calm messages (taking a number…, out of service,
+something went wrong).
 
 Database and printer work never runs on the UI thread: it goes to a one-thread pool (so issue,
 print and status reads run in order) and comes back by signal. Taking a number uses one request
@@ -9,6 +10,11 @@ id per touch flow: the buttons are disabled while it runs, and a retry after a f
 same id, so the core returns the same ticket instead of issuing a second one. The change-feed
 (:class:`shared.qt.feed.FeedThread`) tells when figures changed (status re-read, throttled) and
 when the database is lost or back (out-of-service screen, which also retries by itself).
+
+A barcode scanner (keyboard wedge) is recognised on every screen by :mod:`kiosk.scanner`: a
+scanned slip opens the lookup screen with its answer. Services are re-checked against the opening
+hours each half-minute (no database needed). Larger text and English last for one visitor: they
+reset after a ticket and when the kiosk is left alone.
 """
 
 from __future__ import annotations
@@ -18,23 +24,31 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QStackedLayout, QWidget
 
+from kiosk.logo import Logo, initials
+from kiosk.lookup import LookupScreen
 from kiosk.model import (
     BUSY_NOTICE_MS,
     CONFIRM_PRINTER_FAILED_SECONDS,
     ERROR_SECONDS,
     REFRESH_THROTTLE_MS,
     RETRY_SECONDS,
+    Figures,
     GroupChoice,
     HomeData,
-    home_from_status,
+    home_from_figures,
+    hours_from_settings,
     load_home,
+    load_status_figures,
+    with_hours,
 )
+from kiosk.scanner import ScannerFilter
 from kiosk.screens import (
     Confirmation,
     ConfirmScreen,
@@ -44,7 +58,14 @@ from kiosk.screens import (
     ServiceScreen,
     local_clock,
 )
-from shared.errors import ConfigError, DatabaseError, MotcuaError, PrinterError
+from shared.errors import (
+    ConfigError,
+    DatabaseError,
+    LookupRefused,
+    LookupSlowDown,
+    MotcuaError,
+    PrinterError,
+)
 from shared.qt.platform import report_first_frame, start_app
 from shared.qt.tasks import TaskRunner
 from shared.settings import Settings
@@ -63,6 +84,8 @@ SCREENS = (
     "error",
     "admin",
     "admin_off",
+    "lookup",
+    "starting",
 )
 
 ADMIN_TAPS = 5
@@ -71,6 +94,8 @@ ADMIN_TAP_SECONDS = 3.0
 """…within this many seconds opens the technician's PIN pad."""
 ADMIN_MESSAGE_MS = 3000
 """A wrong PIN, or "no PIN configured", stays this long, then home."""
+HOURS_CHECK_MS = 30_000
+"""How often the services are checked against the opening hours."""
 
 
 # --- background work ---------------------------------------------------------------------------
@@ -92,6 +117,9 @@ class KioskWindow(QWidget):
     """New :class:`~kiosk.model.HomeData` (figures after a change, or reloaded after an outage)."""
     flow_reset = Signal()
     """The idle timeout sent a half-done flow home."""
+    lookup_finished = Signal(object)
+    """A lookup ended: the :class:`~shared.dossier_views.DossierPublicView` shown, or the
+    translation key of the message shown instead."""
 
     def __init__(
         self,
@@ -101,16 +129,26 @@ class KioskWindow(QWidget):
         family: str,
         home: HomeData | None,
         parent: QWidget | None = None,
+        clock: Callable[[], datetime] | None = None,
+        *,
+        starting: bool = False,
+        db_source: Callable[[], Any] | None = None,
     ) -> None:
+        """``starting``: no data yet, show "Đang khởi động…" until :meth:`start` has read the
+        database in the background (the first frame needs no database). ``db_source`` gives the
+        database when it is first needed (in the worker), instead of ``db``."""
         super().__init__(parent)
-        from shared.queue import QueueEngine
-
-        self.db = db
+        self._db = db
+        self._db_source = db_source
+        self._engine: Any = None
+        self._want_feed: float | None = None
         self.centre = centre
         self.settings = settings
-        self.engine = QueueEngine(db, centre)
         self.home = home or HomeData()
         self.language = "vi"
+        self.large = False
+        self.looking_up = False
+        self.hours = hours_from_settings(settings)
         self.online = home is not None
         self.busy = False
         self.pending: tuple[str, str | None, str] | None = None
@@ -127,12 +165,14 @@ class KioskWindow(QWidget):
         self.error_ms = ERROR_SECONDS * 1000
         self.feed: Any = None
         self._reloading = False
+        self.last_reload_error: object = None
         self._refreshing = False
         self._refresh_again = False
         self._current = ""
         self.tasks = TaskRunner(self)
         self.setWindowTitle(self.home.centre_name or "MotCua")
-        clock = local_clock(lambda: self.home.timezone)
+        clock = clock or local_clock(lambda: self.home.timezone)
+        self.clock = clock
 
         # Widgets
         self.home_screen = ServiceScreen(family, clock, priority=False)
@@ -144,6 +184,9 @@ class KioskWindow(QWidget):
         self.error_screen = MessageScreen(family, "kiosk.error.title", "kiosk.error.body")
         self.pin_screen = PinScreen(family)
         self.admin_off_screen = MessageScreen(family, "kiosk.admin.not_configured", None)
+        self.starting_screen = MessageScreen(family, "kiosk.starting", None)
+        self.lookup_screen = LookupScreen(family, clock)
+        self.logo = Logo(settings.kiosk.logo, "", family)
         self.screens: dict[str, QWidget] = {
             "home": self.home_screen,
             "groups": self.group_screen,
@@ -154,6 +197,8 @@ class KioskWindow(QWidget):
             "error": self.error_screen,
             "admin": self.pin_screen,
             "admin_off": self.admin_off_screen,
+            "lookup": self.lookup_screen,
+            "starting": self.starting_screen,
         }
 
         # Layout
@@ -166,6 +211,11 @@ class KioskWindow(QWidget):
         self.home_screen.service_chosen.connect(self.on_service_chosen)
         self.home_screen.priority_chosen.connect(self.on_priority_chosen)
         self.home_screen.language_chosen.connect(self.set_language)
+        self.home_screen.lookup_chosen.connect(self.open_lookup)
+        self.home_screen.large_toggled.connect(self.toggle_large)
+        self.lookup_screen.language_chosen.connect(self.set_language)
+        self.lookup_screen.back_chosen.connect(self.go_home)
+        self.lookup_screen.submitted.connect(self.on_lookup_submitted)
         self.group_screen.language_chosen.connect(self.set_language)
         self.priority_screen.language_chosen.connect(self.set_language)
         self.group_screen.group_chosen.connect(self.on_group_chosen)
@@ -186,16 +236,46 @@ class KioskWindow(QWidget):
         self._retry_timer = QTimer(self)
         self._retry_timer.setInterval(RETRY_SECONDS * 1000)
         self._retry_timer.timeout.connect(self.reload)
+        self._hours_timer = QTimer(self)
+        self._hours_timer.setInterval(HOURS_CHECK_MS)
+        self._hours_timer.timeout.connect(self.check_hours)
+        self._hours_timer.start()
+        self.scanner = ScannerFilter(settings.kiosk.scanner_gap_ms, self)
+        self.scanner.scanned.connect(self.on_scanned)
+        self.scanner.typed.connect(self.on_typed)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+            app.installEventFilter(self.scanner)
 
         self.set_home(self.home)
         self.set_language("vi")
         if self.online:
             self.show_screen("home")
+        elif starting:
+            self.show_screen("starting")
         else:
             self.go_offline()
+
+    @property
+    def db(self) -> Any:
+        """The database (made on first use when the window got a ``db_source``)."""
+        if self._db is None and self._db_source is not None:
+            self._db = self._db_source()
+        return self._db
+
+    @property
+    def engine(self) -> Any:
+        if self._engine is None:
+            from shared.queue import QueueEngine
+
+            self._engine = QueueEngine(self.db, self.centre)
+        return self._engine
+
+    def start(self, poll_interval: float = 0.2) -> None:
+        """After the first frame: read the data in the background, then follow the feed."""
+        self._want_feed = poll_interval
+        self.reload()
 
     def _timer(self, slot: Callable[[], None]) -> QTimer:
         timer = QTimer(self)
@@ -221,17 +301,62 @@ class KioskWindow(QWidget):
         self.language = language
         for screen in self.screens.values():
             screen.set_language(language)  # type: ignore[attr-defined]
+        self.lookup_screen.set_centre(
+            self.home.agency_eid, self.home.timezone, self.home.centre_label(language)
+        )
+        self._watch_idle()
 
     def set_home(self, home: HomeData) -> None:
         self.home = home
-        self.home_screen.set_home(home)
-        self.priority_screen.set_home(home)
-        self.group_screen.set_home(home)
+        shown = with_hours(home, self.clock(), self.hours)
+        self.home_screen.set_home(shown)
+        self.priority_screen.set_home(shown)
+        self.group_screen.set_home(shown)
         self.home_screen.set_language(self.language)
         self.priority_screen.set_language(self.language)
         self.group_screen.set_language(self.language)
+        self.logo.letters = initials(
+            self.settings.kiosk.logo_text, home.centre_code, home.centre_name
+        )
+        for screen in (
+            self.home_screen,
+            self.group_screen,
+            self.priority_screen,
+            self.lookup_screen,
+        ):
+            screen.header.logo = self.logo
+        self.lookup_screen.set_centre(
+            home.agency_eid, home.timezone, home.centre_label(self.language)
+        )
         if home.centre_name:
             self.setWindowTitle(home.centre_name)
+
+    def check_hours(self) -> None:
+        """Open or close the services as the clock passes the opening hours."""
+        if self.home.services:
+            self.set_home(self.home)
+
+    def set_large(self, large: bool) -> None:
+        self.large = large
+        self.home_screen.set_large(large)
+        self.priority_screen.set_large(large)
+        self.lookup_screen.set_large(large)
+        self._watch_idle()
+
+    def toggle_large(self) -> None:
+        self.set_large(not self.large)
+
+    def reset_visitor(self) -> None:
+        """The next visitor starts in Vietnamese with normal text."""
+        if self.language != "vi":
+            self.set_language("vi")
+        if self.large:
+            self.set_large(False)
+
+    def _watch_idle(self) -> None:
+        """On the home screen, English or larger text are undone after the idle time."""
+        if self.current == "home" and (self.language != "vi" or self.large):
+            self._idle_timer.start(self.idle_ms)
 
     # --- the touch flows -----------------------------------------------------------------------
 
@@ -246,9 +371,10 @@ class KioskWindow(QWidget):
             self.show_screen("offline")
             self.go_offline()
             return
-        if self.current == "confirm" or self.current == "error":
-            self.set_language("vi")  # the next visitor starts in Vietnamese
+        if self.current in ("confirm", "error"):
+            self.reset_visitor()
         self.show_screen("home")
+        self._watch_idle()
 
     def on_priority_chosen(self) -> None:
         if self.busy:
@@ -361,11 +487,103 @@ class KioskWindow(QWidget):
             self.show_screen("busy")
 
     def on_idle_elapsed(self) -> None:
-        if self.busy or self.current not in ("groups", "priority_services", "admin"):
+        if self.busy:
+            return
+        if self.current == "home":
+            self.reset_visitor()
+            self.flow_reset.emit()
+            return
+        if self.current not in ("groups", "priority_services", "admin", "lookup"):
             return
         self.pending = None
         self.go_home()
+        self.reset_visitor()
         self.flow_reset.emit()
+
+    # --- dossier lookup ------------------------------------------------------------------------
+
+    def open_lookup(self) -> None:
+        if self.busy:
+            return
+        self.lookup_screen.reset()
+        self.show_screen("lookup")
+        self._idle_timer.start(self.idle_ms)
+
+    def on_lookup_submitted(self, code: str, secret: str) -> None:
+        db = self.db
+
+        def work(_progress: Callable[[object], None]) -> object:
+            from shared.dossiers import lookup
+
+            return lookup(db, code, secret, client="kiosk")
+
+        self._lookup(work)
+
+    def on_scanned(self, text: str) -> None:
+        """A barcode scanner read a code, on whatever screen was shown."""
+        if self.busy or not self.online or self.current in ("admin", "admin_off", "busy"):
+            log.info("scan ignored on the %s screen", self.current or "first")
+            return
+        for timer in (self._confirm_timer, self._error_timer):
+            timer.stop()
+        if self.current != "lookup":
+            self.lookup_screen.reset()
+            self.show_screen("lookup")
+        db = self.db
+
+        def work(_progress: Callable[[object], None]) -> object:
+            from shared.dossiers import lookup_scan
+
+            return lookup_scan(db, text, client="kiosk")
+
+        self._lookup(work)
+
+    def on_typed(self, text: str) -> None:
+        """Slow keystrokes of a person on a physical keyboard: only the lookup screen uses them."""
+        if self.current == "lookup":
+            self.lookup_screen.type_text(text)
+            self._idle_timer.start(self.idle_ms)
+
+    def _lookup(self, work: Callable[[Callable[[object], None]], object]) -> None:
+        if self.looking_up:
+            return
+        self.looking_up = True
+        self.lookup_screen.show_searching()
+        self._idle_timer.start(self.idle_ms)
+        self._submit(work, None, self.on_lookup_done, self.on_lookup_failed)
+
+    def on_lookup_done(self, view: object) -> None:
+        self.looking_up = False
+        self.lookup_screen.show_result(view)
+        if self.current == "lookup":
+            self._idle_timer.start(self.idle_ms)
+        self.lookup_finished.emit(view)
+
+    def on_lookup_failed(self, error: object) -> None:
+        self.looking_up = False
+        if isinstance(error, LookupSlowDown):
+            seconds = int(getattr(error, "retry_after", 30))
+            log.info("dossier lookup slowed down for %s s", seconds)
+            self.lookup_screen.show_slow_down(seconds)
+            key = "kiosk.lookup.slow"
+        elif isinstance(error, DatabaseError):
+            log.warning("dossier lookup: %s", error.message_in("en"))
+            self.lookup_screen.reset()
+            self.go_offline()
+            key = "kiosk.offline.title"
+        elif isinstance(error, ImportError):
+            log.error("dossier lookup is not installed: %s", error)
+            self.lookup_screen.show_message("kiosk.lookup.unavailable")
+            key = "kiosk.lookup.unavailable"
+        else:
+            if not isinstance(error, LookupRefused):
+                # Not the expected refusal: logged (no code, no secret), shown the same way.
+                log.error("dossier lookup failed: %r", type(error).__name__)
+            self.lookup_screen.show_message("kiosk.lookup.refused")
+            key = "kiosk.lookup.refused"
+        if self.current == "lookup":
+            self._idle_timer.start(self.idle_ms)
+        self.lookup_finished.emit(key)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
@@ -487,9 +705,12 @@ class KioskWindow(QWidget):
         if self._reloading:
             return
         self._reloading = True
-        db, centre = self.db, self.centre
+        centre = self.centre
         self._submit(
-            lambda _progress: load_home(db, centre), None, self.on_reloaded, self.on_reload_failed
+            lambda _progress: load_home(self.db, centre),
+            None,
+            self.on_reloaded,
+            self.on_reload_failed,
         )
 
     def on_reloaded(self, home: object) -> None:
@@ -499,15 +720,25 @@ class KioskWindow(QWidget):
         was_offline = not self.online
         self.online = True
         self.set_home(home)
-        if was_offline and self.current in ("offline", ""):
+        if was_offline and self.current in ("offline", "", "starting"):
             self.show_screen("home")
+        self._start_wanted_feed()
         self.home_refreshed.emit(home)
 
     def on_reload_failed(self, error: object) -> None:
         self._reloading = False
+        self.last_reload_error = error
         detail = error.message_in("en") if isinstance(error, MotcuaError) else repr(error)
-        log.info("database still unavailable: %s", detail)
+        if isinstance(error, ConfigError):
+            log.error("the kiosk cannot start: %s", detail)
+        else:
+            log.info("database still unavailable: %s", detail)
         self.go_offline()
+        self._start_wanted_feed()
+
+    def _start_wanted_feed(self) -> None:
+        if self._want_feed is not None and self.feed is None:
+            self.start_feed(self._want_feed)
 
     # --- live figures --------------------------------------------------------------------------
 
@@ -520,14 +751,18 @@ class KioskWindow(QWidget):
             self._refresh_again = True
             return
         self._refreshing = True
-        engine = self.engine
+        engine, db = self.engine, self.db
         self._submit(
-            lambda _progress: engine.status(), None, self.on_status_read, self.on_status_failed
+            lambda _progress: load_status_figures(engine, db),
+            None,
+            self.on_status_read,
+            self.on_status_failed,
         )
 
-    def on_status_read(self, status: object) -> None:
+    def on_status_read(self, figures: object) -> None:
+        assert isinstance(figures, Figures)
         self._refreshing = False
-        home = home_from_status(self.home, status)  # type: ignore[arg-type]
+        home = home_from_figures(self.home, figures)
         self.set_home(home)
         if not self.online:
             self.reload()
@@ -566,6 +801,8 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+            app.removeEventFilter(self.scanner)
+        self._hours_timer.stop()
         if self.feed is not None:
             self.feed.stop()
             self.feed = None
@@ -587,16 +824,17 @@ class KioskWindow(QWidget):
 # --- wiring ------------------------------------------------------------------------------------
 
 
-def read_home(db: Any, centre: str | None) -> HomeData | None:
-    """The initial data, or None when the database cannot be read now (configuration errors
-    still stop the start)."""
-    try:
-        return load_home(db, centre)
-    except ConfigError:
-        raise
-    except MotcuaError as error:
-        log.warning("kiosk starts without the database: %s", error.message_in("en"))
-        return None
+SMOKE_LOAD_SECONDS = 30.0
+"""``--smoke``: how long to wait for the data after the first frame."""
+
+
+def save_screenshot(window: QWidget, path: Any) -> None:
+    from pathlib import Path
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(target), "PNG"):
+        raise ConfigError(file=str(target), detail="không ghi được / cannot write")
 
 
 def run(ctx: Any) -> int:
@@ -606,23 +844,41 @@ def run(ctx: Any) -> int:
         return start
     app, family, started = start.app, start.family, start.started
     smoke, screenshot, size, windowed = start.smoke, start.screenshot, start.size, start.windowed
-    home = read_home(ctx.db, ctx.centre)
-    window = KioskWindow(ctx.db, ctx.centre, ctx.settings, family, home)
+    # The first frame needs no database: the window opens on "Đang khởi động…" and reads the
+    # data in its worker right after (SQLAlchemy and the catalogue load off the first frame).
+    window = KioskWindow(
+        None, ctx.centre, ctx.settings, family, None, starting=True, db_source=lambda: ctx.db
+    )
     if windowed:
         # A window (tests, the demo on a desktop) closes like any other; the full-screen kiosk
         # in a centre only with the technician's gesture and PIN.
         window.admin_unlocked = True
         window.resize(*(size or DEFAULT_WINDOW))
+        start.place(window)
         window.show()
     else:
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
         window.showFullScreen()
 
     if smoke:
-        report_first_frame(app, window, started, "kiosk", screenshot)
-        window.stop()
-        window.admin_unlocked = True
-        window.close()
+        report_first_frame(app, window, started, "kiosk", None)
+        window.reload()
+        deadline = time.monotonic() + SMOKE_LOAD_SECONDS
+        while window._reloading and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.005)
+        app.processEvents()
+        state = "home" if window.online else "out of service"
+        print(f"kiosk: {state} in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
+        try:
+            if screenshot is not None:
+                save_screenshot(window, screenshot)
+            if isinstance(window.last_reload_error, ConfigError):
+                raise window.last_reload_error
+        finally:
+            window.stop()
+            window.admin_unlocked = True
+            window.close()
         return 0
 
     previous_hook = sys.excepthook
@@ -634,7 +890,8 @@ def run(ctx: Any) -> int:
         window.on_unexpected(error)
 
     sys.excepthook = excepthook
-    window.start_feed()
+    app.processEvents()  # the first frame, then the data
+    window.start()
     try:
         return int(app.exec())
     finally:

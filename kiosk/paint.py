@@ -57,19 +57,23 @@ def fitted_lines(
         for i in range(1, len(words) - 1):
             for j in range(i + 1, len(words)):
                 candidates.append((" ".join(words[:i]), " ".join(words[i:j]), " ".join(words[j:])))
-    best_px, best = 4, (text,)
+    # The largest size wins; at equal size, fewer lines, then the most even lines (no lone
+    # first word on a line of its own).
+    best_px, best, best_w = 4, (text,), float("inf")
     for lines in candidates:
-        if best_px >= max_px or not _fits(family, bold, best_px + 1, lines, width, height):
+        if not _fits(family, bold, best_px, lines, width, height):
             continue
-        lo, hi, found = best_px + 1, max(4, max_px), 0
+        lo, hi, found = best_px, max(4, max_px), best_px
         while lo <= hi:
             mid = (lo + hi) // 2
             if _fits(family, bold, mid, lines, width, height):
                 found, lo = mid, mid + 1
             else:
                 hi = mid - 1
-        if found > best_px:
-            best_px, best = found, lines
+        fm = QFontMetricsF(font(family, bold, found))
+        widest = max(fm.horizontalAdvance(line) for line in lines)
+        if found > best_px or (found == best_px and (len(lines), widest) < (len(best), best_w)):
+            best_px, best, best_w = found, lines, widest
     return best_px, best
 
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
+from kiosk.logo import Logo
 from kiosk.model import (
     TOUCH_GRACE_SECONDS,
     GroupChoice,
@@ -68,9 +69,11 @@ class TouchButton(QAbstractButton):
         super().__init__(parent)
         self.family = family
         self.language = "vi"
+        self.large = False
         self.unavailable = False
         self.selected = False
         self.detail_px = 0
+        self.clock: Callable[[], datetime] | None = None
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
@@ -121,14 +124,15 @@ class ServiceButton(TouchButton):
     def detail_lines(self) -> tuple[str, str]:
         lang = self.language
         if self.unavailable:
-            return (
-                tr("kiosk.unavailable", language=lang),
-                tr("kiosk.unavailable.no_counter", language=lang),
-            )
+            now = self.clock() if self.clock is not None else None
+            return self.choice.reason_lines(lang, now)
         waiting = self.choice.waiting
-        return waiting_text(waiting, lang), wait_text(self.choice.estimate_min(), lang)
+        return waiting_text(waiting, lang), wait_text(self.choice.estimate(), lang)
 
     def paint_content(self, p: object, r: QRectF, ink: QColor) -> None:
+        if self.large:
+            self._paint_large(p, r, ink)
+            return
         h = r.height()
         name_w = r.width() * 0.56
         max_px = int(min(h * 0.42, 64))
@@ -149,6 +153,30 @@ class ServiceButton(TouchButton):
         small = self.detail_px or self._detail_max(h)
         draw_text(p, top, first, self.family, color=ink, bold=True, align=RIGHT, max_px=small)
         draw_text(p, bottom, second, self.family, color=ink, align=RIGHT, max_px=small)
+
+    def _paint_large(self, p: object, r: QRectF, ink: QColor) -> None:
+        """Larger-text mode: the name across the whole card, the figures on one line under it."""
+        h = r.height()
+        name = QRectF(r.left(), r.top() + h * 0.06, r.width(), h * 0.56)
+        draw_text(
+            p,
+            name,
+            self.choice.label(self.language),
+            self.family,
+            color=ink,
+            bold=True,
+            align=LEFT,
+            max_px=int(min(h * 0.5, 96)),
+            max_lines=2,
+        )
+        first, second = self.detail_lines()
+        detail = QRectF(r.left(), name.bottom() + h * 0.02, r.width(), h * 0.34)
+        half = detail.width() * 0.5
+        left = QRectF(detail.left(), detail.top(), half - h * 0.1, detail.height())
+        right = QRectF(detail.left() + half, detail.top(), half, detail.height())
+        size = int(min(h * 0.32, 60))
+        draw_text(p, left, first, self.family, color=ink, bold=True, align=LEFT, max_px=size)
+        draw_text(p, right, second, self.family, color=ink, align=RIGHT, max_px=size)
 
     @staticmethod
     def _detail_max(h: float) -> int:
@@ -210,8 +238,96 @@ class PriorityButton(TouchButton):
             tr("kiosk.priority.hint", language=self.language),
             self.family,
             color=ink,
+            max_px=int(min(h * 0.2, 34)),
+            max_lines=2,
+        )
+
+
+class LookupEntryButton(TouchButton):
+    """The separate "TRA CỨU HỒ SƠ / TRACK A DOSSIER" entry: navy with a white frame and a
+    drawn magnifier, so it never looks like a service."""
+
+    def colours(self) -> tuple[QColor, QColor]:
+        return (NAVY if self.isDown() else PANEL), WHITE
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        p = painter_for(self)
+        r = QRectF(self.rect()).adjusted(3, 3, -3, -3)
+        fill, ink = self.colours()
+        radius = min(r.height() * 0.12, 24.0)
+        p.setPen(QPen(WHITE, 4))
+        p.setBrush(fill)
+        p.drawRoundedRect(r, radius, radius)
+        h = r.height()
+        icon = QRectF(r.left() + h * 0.14, r.top() + h * 0.22, h * 0.56, h * 0.56)
+        draw_magnifier(p, icon, YELLOW)
+        text = QRectF(icon.right() + h * 0.14, r.top(), r.right() - icon.right() - h * 0.24, h)
+        title = QRectF(text.left(), text.top() + h * 0.1, text.width(), h * 0.46)
+        hint = QRectF(text.left(), title.bottom(), text.width(), h * 0.32)
+        draw_text(
+            p,
+            title,
+            tr("kiosk.lookup.button", language=self.language),
+            self.family,
+            color=ink,
+            bold=True,
+            align=LEFT,
+            max_px=int(h * 0.4),
+        )
+        draw_text(
+            p,
+            hint,
+            tr("kiosk.lookup.button_hint", language=self.language),
+            self.family,
+            color=MUTED,
+            align=LEFT,
             max_px=int(min(h * 0.24, 38)),
         )
+        p.end()
+
+
+def draw_magnifier(p: QPainter, box: QRectF, colour: QColor) -> None:
+    """A magnifying glass (lens and handle) in ``box``."""
+    side = min(box.width(), box.height())
+    pen = QPen(colour, max(3.0, side * 0.11))
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    lens = QRectF(box.left(), box.top(), side * 0.68, side * 0.68)
+    p.drawEllipse(lens)
+    start = lens.center() + (lens.bottomRight() - lens.center()) * 0.72
+    p.drawLine(start, box.topLeft() + QPointF(side * 0.95, side * 0.95))
+
+
+class LargeTextButton(TouchButton):
+    """ "A+ Chữ lớn": outlined when off, yellow and framed when on (like the language switch)."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        p = painter_for(self)
+        r = QRectF(self.rect()).adjusted(3, 3, -3, -3)
+        radius = min(r.height() * 0.2, 20.0)
+        if self.selected:
+            p.setPen(QPen(WHITE, 5))
+            p.setBrush(YELLOW)
+            ink = BLACK
+        else:
+            p.setPen(QPen(MUTED, 3))
+            p.setBrush(PANEL)
+            ink = WHITE
+        p.drawRoundedRect(r, radius, radius)
+        inner = r.adjusted(
+            r.height() * 0.16, r.height() * 0.18, -r.height() * 0.16, -r.height() * 0.18
+        )
+        draw_text(
+            p,
+            inner,
+            tr("kiosk.large_text", language=self.language),
+            self.family,
+            color=ink,
+            bold=True,
+            max_px=int(r.height() * 0.42),
+        )
+        p.end()
 
 
 class GroupButton(TouchButton):
@@ -310,6 +426,7 @@ class HeaderBar(QWidget):
         self.clock = clock
         self.name = ""
         self.language = "vi"
+        self.logo: Logo | None = None
         self._minute = ""
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
@@ -356,7 +473,15 @@ class HeaderBar(QWidget):
             max_px=int(r.height() * 0.5),
         )
         draw_text(p, date, self.date_text(), self.family, color=WHITE, align=RIGHT)
-        name = QRectF(pad, pad, r.width() - block_w - 3 * pad, r.height() - 2 * pad)
+        left = pad
+        if self.logo is not None:
+            side = r.height() - 2 * pad
+            box = QRectF(pad, pad, min(side * 2.2, r.width() * 0.2), side)
+            if not self.logo.from_file:
+                box.setWidth(side)
+            self.logo.paint(p, box)
+            left = pad + self.logo.fitted(box).width() + pad
+        name = QRectF(left, pad, r.width() - block_w - 2 * pad - left, r.height() - 2 * pad)
         draw_text(
             p,
             name,
@@ -379,6 +504,7 @@ class _Screen(QWidget):
         super().__init__(parent)
         self.family = family
         self.language = "vi"
+        self.large = False
         self.setAutoFillBackground(True)
         palette = self.palette()
         palette.setColor(self.backgroundRole(), NAVY)
@@ -447,6 +573,8 @@ class ServiceScreen(_Screen):
     service_chosen = Signal(str)
     """The code of the touched service."""
     priority_chosen = Signal()
+    lookup_chosen = Signal()
+    large_toggled = Signal()
     language_chosen = Signal(str)
     back_chosen = Signal()
 
@@ -470,13 +598,29 @@ class ServiceScreen(_Screen):
         self.back.setVisible(priority)
         self.priority_button = PriorityButton(family, self)
         self.priority_button.setVisible(not priority)
+        self.lookup_button = LookupEntryButton(family, self)
+        self.lookup_button.setVisible(not priority)
+        self.large_button = LargeTextButton(family, self)
+        self.large_button.setVisible(not priority)
         self.buttons: list[ServiceButton] = []
+        self.clock = clock
         # Signals
         for button in self.languages:
             button.clicked.connect(lambda _=False, b=button: self.language_chosen.emit(b.code))
         self.priority_button.clicked.connect(self.priority_chosen)
+        self.lookup_button.clicked.connect(self.lookup_chosen)
+        self.large_button.clicked.connect(self.large_toggled)
         self.back.clicked.connect(self.back_chosen)
         self.set_language("vi")
+
+    def set_large(self, large: bool) -> None:
+        """Larger-text mode: fewer, taller cards with the names across the whole card."""
+        self.large_button.selected = large
+        for child in self.findChildren(TouchButton):
+            child.large = large
+        self.large = large
+        self._layout()
+        self.update()
 
     def set_language(self, language: str) -> None:
         for button in self.languages:
@@ -504,6 +648,8 @@ class ServiceScreen(_Screen):
             for choice in home.services:
                 button = ServiceButton(choice, self.family, self)
                 button.language = self.language
+                button.large = self.large
+                button.clock = self.clock
                 button.clicked.connect(lambda _=False, c=choice.code: self.service_chosen.emit(c))
                 button.show()
                 self.buttons.append(button)
@@ -524,13 +670,14 @@ class ServiceScreen(_Screen):
         for button in self.buttons:
             button.setEnabled(not busy and button.choice.available)
         self.priority_button.setEnabled(not busy)
+        self.lookup_button.setEnabled(not busy)
         self.back.setEnabled(not busy)
 
     def button(self, code: str) -> ServiceButton:
         return next(b for b in self.buttons if b.choice.code == code)
 
     def _uniform(self) -> None:
-        if not self.buttons or self.buttons[0].height() < 20:
+        if not self.buttons or self.buttons[0].height() < 20 or self.large:
             return
         px = min(b.detail_fit() for b in self.buttons)
         for button in self.buttons:
@@ -558,7 +705,18 @@ class ServiceScreen(_Screen):
             back_w = round(bar_h * 2.4)
             self.back.setGeometry(gap, y, back_w, bar_h)
             left = gap * 2 + back_w
-        if self.priority and portrait:
+        if not self.priority and portrait:
+            # The larger-text switch on the left, the title on its own line under the bar.
+            large_w = round(bar_h * 2.6)
+            self.large_button.setGeometry(gap, y, large_w, bar_h)
+            self.title.setGeometry(gap * 2, y + bar_h + gap, w - 4 * gap, round(bar_h * 0.8))
+            y += round(bar_h * 0.8) + gap
+        elif not self.priority:
+            large_w = round(bar_h * 2.6)
+            self.large_button.setGeometry(right - large_w - gap // 2, y, large_w, bar_h)
+            right -= large_w + gap
+            self.title.setGeometry(left, y, right - left - gap, bar_h)
+        elif portrait:
             self.title.setGeometry(gap * 2, y + bar_h + gap, w - 4 * gap, bar_h)
             y += bar_h + gap
         else:
@@ -566,12 +724,22 @@ class ServiceScreen(_Screen):
         y += bar_h + gap
         bottom = h - gap
         if not self.priority:
+            # The two entries that are not services, apart at the bottom: priority (yellow)
+            # and dossier tracking (framed navy), each as wide as a thumb can't miss.
             prio_h = max(130, round(h * (0.095 if portrait else 0.12)))
-            self.priority_button.setGeometry(gap, bottom - prio_h, w - 2 * gap, prio_h)
-            bottom -= prio_h + gap * 2
+            prio_w = round((w - 3 * gap) * 0.56)
+            self.priority_button.setGeometry(gap, bottom - prio_h, prio_w, prio_h)
+            self.lookup_button.setGeometry(
+                2 * gap + prio_w, bottom - prio_h, w - 3 * gap - prio_w, prio_h
+            )
+            bottom -= prio_h + gap * 3
         area = QRectF(gap, y, w - 2 * gap, bottom - y)
         max_h = h * (0.16 if portrait else 0.3)
-        lay_grid(self.buttons, area, grid_columns(len(self.buttons), portrait), gap, max_h)
+        columns = grid_columns(len(self.buttons), portrait)
+        if self.large:
+            columns = 1 if portrait or len(self.buttons) <= 4 else 2
+            max_h *= 1.4
+        lay_grid(self.buttons, area, columns, gap, max_h)
         self._uniform()
 
 
@@ -856,18 +1024,25 @@ class MessageScreen(_Screen):
             parts.append((tr(self.body_key, language=second), MUTED, False, 0.22))
         total = sum(share for *_, share in parts)
         y = area.top()
+        used: dict[bool, int] = {}
         for text, colour, bold, share in parts:
             box = QRectF(area.left(), y, area.width(), area.height() * share / total)
-            draw_text(
+            cap = int(h * 0.06)
+            if colour == MUTED and bold in used:
+                cap = min(cap, int(used[bold] * 0.75))  # the second language is smaller
+            elif not bold and True in used:
+                cap = min(cap, int(used[True] * 0.8))  # the body under its title
+            px = draw_text(
                 p,
                 box.adjusted(0, 6, 0, -6),
                 text,
                 self.family,
                 color=colour,
                 bold=bold,
-                max_lines=3 if not bold else 1,
-                max_px=int(h * 0.06),
+                max_lines=3 if not bold else 2,
+                max_px=cap,
             )
+            used.setdefault(bold, px)
             y = box.bottom()
         p.end()
 

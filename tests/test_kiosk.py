@@ -8,6 +8,9 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import subprocess
+import sys
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import Qt
@@ -19,6 +22,9 @@ from shared.models import Event, Ticket
 from shared.queue import QueueEngine
 from shared.settings import PrinterSettings, Settings
 from tests.helpers.fakeprinter import FakePrinter
+
+OPEN_TIME = datetime(2026, 11, 18, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+"""A Wednesday morning: the centre is open (the kiosk's clock in these tests)."""
 
 
 def printer_settings(printer: FakePrinter) -> Settings:
@@ -35,8 +41,22 @@ def make_kiosk(qtbot, sample_db):
 
     windows = []
 
-    def make(settings: Settings, size: tuple[int, int] = (1080, 1920), feed: bool = False):
-        window = KioskWindow(sample_db, None, settings, load_fonts(), load_home(sample_db, None))
+    def make(
+        settings: Settings,
+        size: tuple[int, int] = (1080, 1920),
+        feed: bool = False,
+        now: datetime = OPEN_TIME,
+        db: Database | None = None,
+    ):
+        database = db or sample_db
+        window = KioskWindow(
+            database,
+            None,
+            settings,
+            load_fonts(),
+            load_home(database, None),
+            clock=lambda: now,
+        )
         qtbot.addWidget(window)
         window.resize(*size)
         window.show()
@@ -263,8 +283,37 @@ def test_smoke_screenshot_through_the_command(motcua_bin, sample_url, tmp_path, 
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("kiosk: first frame in ")
+    assert "kiosk: home in " in done.stdout  # the data came after the first frame
     image = QImage(str(shot))
     assert (image.width(), image.height()) == tuple(int(x) for x in size.split("x"))
+
+
+def test_first_frame_needs_no_database() -> None:
+    """The window paints "Đang khởi động…" before SQLAlchemy, the engine or the catalogue are
+    imported; the data follow from the worker (a fresh interpreter, so nothing is cached)."""
+    script = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from shared.qt.fonts import load_fonts
+from kiosk.app import KioskWindow
+from shared.settings import Settings
+w = KioskWindow(None, None, Settings(), load_fonts(), None, starting=True, db_source=lambda: 1 / 0)
+w.resize(1080, 1920)
+w.show()
+app.processEvents()
+w.grab()
+names = ("sqlalchemy", "shared.db", "shared.queue", "shared.catalog")
+heavy = [m for m in names if m in sys.modules]
+print(w.current, heavy)
+w.stop()
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "starting []"
 
 
 def test_smoke_without_database_opens_out_of_service(motcua_bin, tmp_path) -> None:
@@ -395,3 +444,411 @@ def test_config_pin_refuses_a_bad_pin(motcua_bin) -> None:
     assert done.returncode == 3
     assert done.stdout == ""
     assert "4" in done.stderr and "12" in done.stderr
+
+
+# --- opening hours, used-up ranges, larger text, logo --------------------------------------------
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def test_services_closed_on_sunday_say_when_they_open(qtbot, make_kiosk) -> None:
+    sunday = datetime(2026, 11, 22, 10, 0, tzinfo=ZONE)
+    window = make_kiosk(Settings(), now=sunday)
+    button = window.home_screen.button("HT")
+    assert button.isVisible() and not button.isEnabled()
+    assert button.detail_lines() == ("Ngoài giờ làm việc", "Mở lại 07:30 Thứ Hai 23/11")
+    click(qtbot, button)
+    assert window.current == "home" and tickets(window.db) == []
+    window.set_language("en")
+    assert button.detail_lines() == ("Outside opening hours", "Opens again Monday 23/11, 07:30")
+
+
+def test_a_public_holiday_from_the_working_calendar_is_closed(qtbot, make_kiosk) -> None:
+    """Monday 27/04/2026 is the day off for Giỗ Tổ (Sunday 26/04): the working calendar says so."""
+    window = make_kiosk(Settings(), now=datetime(2026, 4, 27, 9, 0, tzinfo=ZONE))
+    assert window.home.calendar is not None
+    button = window.home_screen.button("HT")
+    assert not button.isEnabled()
+    assert button.detail_lines() == ("Ngoài giờ làm việc", "Mở lại 07:30 Thứ Ba 28/04")
+
+
+def test_lunch_break_closes_until_the_afternoon(qtbot, make_kiosk) -> None:
+    moment = [datetime(2026, 11, 18, 12, 0, tzinfo=ZONE)]
+    window = make_kiosk(Settings())
+    window.clock = lambda: moment[0]
+    window.check_hours()
+    button = window.home_screen.button("DD")
+    assert not button.isEnabled()
+    assert button.detail_lines() == ("Ngoài giờ làm việc", "Mở lại lúc 13:30")
+    moment[0] = datetime(2026, 11, 18, 13, 30, tzinfo=ZONE)
+    window.check_hours()  # the half-minute timer, without any database read
+    assert button.isEnabled() and button.detail_lines()[0] == "Không có ai đang chờ"
+
+
+def test_opening_hours_can_be_switched_off(qtbot, make_kiosk) -> None:
+    from shared.settings import KioskSettings
+
+    sunday_night = datetime(2026, 11, 22, 23, 0, tzinfo=ZONE)
+    settings = Settings(kiosk=KioskSettings(follow_opening_hours=False))  # type: ignore[call-arg]
+    window = make_kiosk(settings, now=sunday_night)
+    assert window.home_screen.button("HT").isEnabled()
+
+
+def test_used_up_number_range_is_disabled_live(qtbot, make_kiosk, tmp_path) -> None:
+    from shared.catalog import import_catalog, load_catalog_file
+    from tests.helpers.catalogs import small_catalog
+
+    db = Database(f"sqlite:///{(tmp_path / 'small.sqlite3').as_posix()}")
+    db.upgrade()
+    import_catalog(db, load_catalog_file(small_catalog(tmp_path)))
+    try:
+        window = make_kiosk(Settings(), feed=True, db=db)
+        button = window.home_screen.button("SMALL")  # numbers S001–S002 only
+        assert button.isEnabled()
+        other = QueueEngine(Database(str(db.engine.url)), "TEST")
+        other.issue("SMALL")
+        other.issue("SMALL")
+        qtbot.waitUntil(lambda: window.home_screen.button("SMALL").unavailable, timeout=5000)
+        button = window.home_screen.button("SMALL")
+        assert button.isVisible() and not button.isEnabled()
+        assert button.detail_lines() == ("Đã hết số hôm nay", "Vui lòng quay lại ngày làm việc sau")
+        assert window.home_screen.button("HT").isEnabled()
+        other.db.dispose()
+    finally:
+        window.stop()
+        db.dispose()
+
+
+def test_larger_text_and_english_reset_when_left_alone(qtbot, make_kiosk) -> None:
+    window = make_kiosk(Settings())
+    window.idle_ms = 300
+    click(qtbot, window.home_screen.large_button)
+    assert window.large and window.home_screen.button("HT").large
+    click(qtbot, window.home_screen.languages[1])
+    assert window.language == "en"
+    with qtbot.waitSignal(window.flow_reset, timeout=3000):
+        pass
+    assert window.current == "home"
+    assert not window.large and not window.home_screen.button("HT").large
+    assert window.language == "vi"
+
+
+def test_larger_text_resets_after_a_ticket(qtbot, make_kiosk) -> None:
+    window = make_kiosk(Settings())
+    window.confirm_ms = window.confirm_failed_ms = 200
+    click(qtbot, window.home_screen.large_button)
+    click(qtbot, window.home_screen.languages[1])
+    take(qtbot, window, window.home_screen.button("HT"))
+    qtbot.waitUntil(lambda: window.current == "home", timeout=3000)
+    assert not window.large and window.language == "vi"
+
+
+def test_logo_from_file_keeps_its_proportions(qtbot, tmp_path) -> None:
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QImage
+
+    from kiosk.logo import Logo, initials
+
+    path = tmp_path / "logo.png"
+    image = QImage(400, 100, QImage.Format.Format_ARGB32)
+    image.fill(QColor("#c00000"))
+    assert image.save(str(path))
+    logo = Logo(str(path))
+    assert logo.from_file
+    box = logo.fitted(QRectF(0, 0, 200, 200))
+    assert (box.width(), box.height()) == (200, 50)  # never stretched to the square
+    svg = tmp_path / "logo.svg"
+    svg.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="30">'
+        '<rect width="60" height="30" fill="#036"/></svg>',
+        encoding="utf-8",
+    )
+    assert Logo(str(svg)).fitted(QRectF(0, 0, 90, 90)).height() == 45
+    assert not Logo(str(tmp_path / "missing.png")).from_file  # the built-in mark instead
+    assert initials("", "HCC-LA", "Trung tâm") == "HCC"
+    assert initials("tt", "HCC-LA", "") == "TT"
+
+
+def test_home_shows_the_built_in_mark(qtbot, make_kiosk) -> None:
+    window = make_kiosk(Settings())
+    logo = window.home_screen.header.logo
+    assert logo is not None and not logo.from_file and logo.letters == "HCC"
+
+
+# --- dossier lookup -----------------------------------------------------------------------------
+
+
+def send_keys(window, text: str, gap_ms: int = 0, qtbot=None) -> None:
+    """Keystrokes to the window as a keyboard (or a keyboard-wedge scanner) sends them."""
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    for char in text:
+        key = Qt.Key.Key_Return if char == "\n" else Qt.Key(ord(char.upper()))
+        for kind in (QKeyEvent.Type.KeyPress, QKeyEvent.Type.KeyRelease):
+            event = QKeyEvent(
+                kind, key, Qt.KeyboardModifier.NoModifier, "\r" if char == "\n" else char
+            )
+            QApplication.sendEvent(window, event)
+        if gap_ms and qtbot is not None:
+            qtbot.wait(gap_ms)
+
+
+def test_scanner_filter_tells_a_scan_from_a_person(qtbot) -> None:
+    from kiosk.scanner import ScannerFilter
+
+    scanner = ScannerFilter(gap_ms=60)
+    scans: list[str] = []
+    typed: list[str] = []
+    scanner.scanned.connect(scans.append)
+    scanner.typed.connect(typed.append)
+    t = 100.0
+    for char in "MOTCUA:D:ABC123":
+        scanner.key_pressed(Qt.Key.Key_A, char, t)
+        t += 0.008
+    scanner.key_pressed(Qt.Key.Key_Return, "\r", t)
+    assert scans == ["MOTCUA:D:ABC123"] and typed == []
+    # A person: 150 ms between keys; then a short fast pair with Enter (not a scan either).
+    for char in "ABC123":
+        t += 0.15
+        scanner.key_pressed(Qt.Key.Key_A, char, t)
+    t += 0.15
+    scanner.key_pressed(Qt.Key.Key_Return, "\r", t)
+    for char in "OK":
+        t += 0.01
+        scanner.key_pressed(Qt.Key.Key_A, char, t)
+    scanner.key_pressed(Qt.Key.Key_Return, "\r", t + 0.01)
+    assert scans == ["MOTCUA:D:ABC123"]
+    assert "".join(typed) == "ABC123\nOK\n"
+    # A slow Enter after a fast burst: typed, not scanned.
+    for char in "ZZZZZZZZ":
+        t += 0.005
+        scanner.key_pressed(Qt.Key.Key_A, char, t)
+    scanner.key_pressed(Qt.Key.Key_Return, "\r", t + 0.5)
+    assert scans == ["MOTCUA:D:ABC123"]
+
+
+def receive_dossier(db: Database, name: str = "Nguyễn Văn An"):
+    from shared.dossier_views import Party, ReceiveForm
+    from shared.dossiers import DossierDesk
+
+    form = ReceiveForm(procedure_code="1.001193", applicant=Party(kind="person", name=name))
+    return DossierDesk(db, None).receive(form)
+
+
+def scan(qtbot, window, text: str):
+    """A keyboard-wedge scanner reads ``text`` (fast keystrokes, then Enter)."""
+    with qtbot.waitSignal(window.lookup_finished, timeout=10_000) as done:
+        send_keys(window, text + "\n")
+    return done.args[0]
+
+
+def test_scanning_a_slip_on_any_screen_shows_the_dossier(qtbot, make_kiosk, sample_db) -> None:
+    from shared.codes import encode_dossier
+    from shared.dossier_views import DossierPublicView
+
+    dossier = receive_dossier(sample_db)
+    window = make_kiosk(Settings())
+    click(qtbot, window.home_screen.priority_button)
+    assert window.current == "groups"  # in the middle of another flow
+    view = scan(qtbot, window, encode_dossier(dossier.code, dossier.secret))
+    assert isinstance(view, DossierPublicView)
+    assert window.current == "lookup" and window.lookup_screen.state == "result"
+    assert view.code == dossier.code and view.applicant_masked == "N*** V*** A**"
+    from kiosk.model import lookup_rows
+
+    rows = dict(lookup_rows(view, "vi", "Asia/Ho_Chi_Minh"))
+    assert rows["Tình trạng"] == "Được tiếp nhận"
+    assert "Nguyễn" not in str(rows)
+    assert tickets(sample_db) == []
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        "https://example.invalid/not-a-slip?x=1",
+        "079201001234|123456789|Nguyen Van An|01011990",  # a citizen ID card's QR
+        "MOTCUA:D1:000.00.10.H39-261113-0042:ABCDEF:ZZZZ",  # damaged check characters
+        "éèê-à-â@@@###",
+    ],
+)
+def test_garbage_or_foreign_qr_gets_one_calm_message(qtbot, make_kiosk, garbage) -> None:
+    window = make_kiosk(Settings())
+    assert scan(qtbot, window, garbage) == "kiosk.lookup.refused"
+    assert window.current == "lookup"
+    assert window.lookup_screen.message_key == "kiosk.lookup.refused"
+    assert tickets(window.db) == []  # no key reached a service button
+
+
+def test_typed_code_and_secret_show_the_dossier(qtbot, make_kiosk, sample_db) -> None:
+    dossier = receive_dossier(sample_db)
+    window = make_kiosk(Settings())
+    click(qtbot, window.home_screen.lookup_button)
+    screen = window.lookup_screen
+    prefix, rest = dossier.code.rsplit("-", 2)[0], dossier.code.split("-", 1)[1]
+    assert screen.code == prefix + "-"
+    for key in rest.replace("-", ""):
+        click(qtbot, screen.keys[key])
+    assert screen.code == dossier.code
+    click(qtbot, screen.keys["next"])
+    for key in dossier.secret:
+        click(qtbot, screen.keys[key])
+    with qtbot.waitSignal(window.lookup_finished, timeout=10_000) as done:
+        click(qtbot, screen.search)
+    assert done.args[0].code == dossier.code
+    assert screen.state == "result"
+    click(qtbot, screen.again)
+    assert screen.state == "entry" and screen.code == prefix + "-"
+
+
+def test_wrong_secret_and_unknown_code_look_the_same_then_slow_down(
+    qtbot, make_kiosk, sample_db
+) -> None:
+    dossier = receive_dossier(sample_db)
+    window = make_kiosk(Settings())
+    window.open_lookup()
+    outcomes = []
+    for code, secret in (
+        (dossier.code, "WRONG2"),  # the code exists
+        ("000.00.10.H39-200101-9999", "WRONG2"),  # it does not
+    ):
+        with qtbot.waitSignal(window.lookup_finished, timeout=10_000) as done:
+            window.on_lookup_submitted(code, secret)
+        outcomes.append((done.args[0], window.lookup_screen.message_text()))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0] == "kiosk.lookup.refused"
+    for _ in range(3):  # three free attempts per code, then each costs a wait
+        with qtbot.waitSignal(window.lookup_finished, timeout=10_000) as done:
+            window.on_lookup_submitted(dossier.code, "WRONG2")
+    assert done.args[0] == "kiosk.lookup.slow"
+    screen = window.lookup_screen
+    assert screen.slowed and not screen.search.isEnabled()
+    assert "5 giây" in screen.message_text()
+
+
+def test_a_person_typing_is_not_a_scan(qtbot, make_kiosk) -> None:
+    window = make_kiosk(Settings())
+    finished: list = []
+    window.lookup_finished.connect(finished.append)
+    send_keys(window, "ABCDEFGH\n", gap_ms=130, qtbot=qtbot)
+    qtbot.wait(200)
+    assert window.current == "home" and finished == []
+
+
+def test_lookup_keys_help_typing_the_code(qtbot, make_kiosk) -> None:
+    window = make_kiosk(Settings())
+    click(qtbot, window.home_screen.lookup_button)
+    assert window.current == "lookup"
+    screen = window.lookup_screen
+    assert screen.code == "000.00.10.H39-"  # the centre's agency e-ID, from the catalogue
+    for key in "2611130042":
+        click(qtbot, screen.keys[key])
+    assert screen.code == "000.00.10.H39-261113-0042"  # "-" after the date
+    click(qtbot, screen.keys["next"])
+    assert screen.active == "secret"
+    for look_alike in ("0", "1", "O", "I", "."):
+        assert not screen.keys[look_alike].isEnabled()
+    for key in "Q7K":
+        click(qtbot, screen.keys[key])
+    click(qtbot, screen.keys["delete"])
+    assert screen.secret == "Q7"
+    send_keys(window, "m", gap_ms=150, qtbot=qtbot)  # a person's keyboard types in the field
+    qtbot.waitUntil(lambda: screen.secret == "Q7M", timeout=2000)
+    with qtbot.waitSignal(window.lookup_finished, timeout=10_000) as done:
+        click(qtbot, screen.search)
+    assert done.args[0] == "kiosk.lookup.refused"
+    assert screen.secret == "" and screen.code == "000.00.10.H39-261113-0042"
+    click(qtbot, screen.back)
+    assert window.current == "home"
+
+
+def test_lookup_needs_both_fields(qtbot, make_kiosk) -> None:
+    window = make_kiosk(Settings())
+    window.open_lookup()
+    screen = window.lookup_screen
+    finished: list = []
+    window.lookup_finished.connect(finished.append)
+    click(qtbot, screen.search)
+    assert screen.message_key == "kiosk.lookup.missing_fields" and finished == []
+
+
+def test_lookup_slow_down_counts_the_seconds(qtbot, make_kiosk) -> None:
+    from shared.errors import LookupSlowDown
+
+    window = make_kiosk(Settings())
+    window.open_lookup()
+    window.on_lookup_failed(LookupSlowDown(42))
+    screen = window.lookup_screen
+    assert screen.message_text() == "Đã nhập sai nhiều lần. Vui lòng chờ 42 giây rồi thử lại."
+    assert not screen.search.isEnabled()
+    screen.wait_until = 0
+    screen._on_countdown()
+    assert screen.search.isEnabled() and screen.message_key is None
+
+
+def test_lookup_idle_goes_home(qtbot, make_kiosk) -> None:
+    window = make_kiosk(Settings())
+    window.idle_ms = 300
+    click(qtbot, window.home_screen.lookup_button)
+    with qtbot.waitSignal(window.flow_reset, timeout=3000):
+        pass
+    assert window.current == "home"
+
+
+def test_lookup_result_wording() -> None:
+    from kiosk.model import lookup_rows, next_step_text
+    from shared.dossier_views import DocumentLine, DossierPublicView
+
+    received = datetime(2026, 11, 13, 7, 20, tzinfo=UTC)
+    due = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    view = DossierPublicView(
+        code="000.00.10.H39-261113-0042",
+        procedure_name="Đăng ký khai sinh",
+        procedure_name_en="Birth registration",
+        status=5,
+        received_at=received,
+        due_at=due,
+        appointment_at=due,
+        timeliness="late",
+        next_step="",
+        applicant_masked="N*** V*** A**",
+        missing=(DocumentLine("Giấy chứng sinh", originals=1),),
+    )
+    rows = dict(lookup_rows(view, "vi", "Asia/Ho_Chi_Minh"))
+    assert rows["Người nộp"] == "N*** V*** A**"
+    assert rows["Ngày nhận"] == "14:20 ngày 13/11/2026"  # UTC+7
+    assert rows["Hẹn trả kết quả"] == "16:00 ngày 27/11/2026"
+    assert rows["Tiến độ"] == "⚠ Quá hạn"
+    assert rows["Tình trạng"] == "Yêu cầu bổ sung giấy tờ"
+    assert "Giấy chứng sinh" in next_step_text(view, "vi")
+    en = dict(lookup_rows(view, "en", "Asia/Ho_Chi_Minh"))
+    assert en["Result due"] == "27/11/2026 at 16:00" and en["Procedure"] == "Birth registration"
+
+
+# --- a real database outage -------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_postgres_outage_shows_out_of_service_and_comes_back(qtbot, make_kiosk, pg_server, pg_url):
+    from shared.catalog import import_catalog, load_catalog_file
+    from shared.resources import asset
+
+    db = Database(pg_url)
+    db.upgrade()
+    import_catalog(db, load_catalog_file(asset("catalog", "sample.toml")))
+    window = make_kiosk(Settings(), feed=True, db=db)
+    try:
+        assert window.current == "home"
+
+        def while_down() -> None:
+            qtbot.waitUntil(lambda: window.current == "offline", timeout=20_000)
+            click(qtbot, window)  # a touch on the calm screen changes nothing
+            assert window.current == "offline"
+
+        pg_server.restart(while_down=while_down)
+        qtbot.waitUntil(lambda: window.current == "home", timeout=30_000)  # by itself
+        confirmation, _ = take(qtbot, window, window.home_screen.button("HT"))
+        assert confirmation.number == "2001"
+    finally:
+        window.stop()
+        db.dispose()
