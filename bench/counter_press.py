@@ -9,11 +9,14 @@ clerk at counter 1. Meanwhile 16 background processes (multiprocessing, spawn) c
 the counter's row lock serialises them), on the same database, pre-filled with plenty of waiting
 tickets for every service.
 
-* **Product**: ``QTest.keyClick(window, F2)`` → the window's ``action_done`` signal (the called
-  ticket is on screen; the worker committed the call before). Each press is checked: the number on
-  screen is the ticket ``call_next`` returned, and the database has that ticket ``called`` at
-  counter 1. Between presses (not timed) F5 finishes the ticket and the rating prompt that follows
-  is dismissed (Esc: "no rating" is recorded) once it has been shown.
+* **Product**: ``QTest.keyClick(window, F2)`` → the called number is on screen: the worker's
+  ``call_next`` committed, its progress signal reached the UI thread and the ticket panel was
+  repainted (``press→shown``, the headline; the aims apply to it). Also timed: → the window's
+  ``action_done`` signal, once the figures around the ticket were read again in the window's read
+  pool (``press→done``). Each press is checked: the number on screen is the ticket ``call_next``
+  returned, and the database has that ticket ``called`` at counter 1. Between presses (not
+  timed) F5 finishes the ticket and the rating prompt that follows is dismissed without an answer
+  (its ``answered`` disconnected: no rating write) once it has been shown.
 * **Baseline (the core's floor)**: ``QueueEngine.call_next(1)`` called directly in this process, on
   the window's own ``Database``, under the same load (then ``finish``, not timed).
 * Product and baseline alternate in blocks of 15, after 3 untimed warm-up presses and calls.
@@ -504,6 +507,7 @@ def measure(url: str, n: int, background: int, max_seconds: float) -> dict[str, 
     parts = {k: latency_summary([p[k] for p in presses]) for k in presses[0]}
     return {
         "press": parts["total"],
+        "shown": parts["shown"],
         "parts": parts,
         "core": latency_summary(core_lat),
         "background": {
@@ -519,6 +523,7 @@ def measure(url: str, n: int, background: int, max_seconds: float) -> dict[str, 
         },
         "raw_ms": {
             "press": [round(p["total"] * 1000, 2) for p in presses],
+            "shown": [round(p["shown"] * 1000, 2) for p in presses],
             "core": [round(x * 1000, 2) for x in core_lat],
         },
     }
@@ -598,9 +603,12 @@ def main(argv: list[str] | None = None) -> None:
                 f"{time.perf_counter() - t0:.1f} s",
                 flush=True,
             )
+            load_before = os.getloadavg()
             run = measure(url, args.n, args.background, args.max_seconds)
             run["backend"] = backend
-            run["aim_met"] = run["press"]["p95_ms"] <= AIMS_MS[backend]
+            # The machine is shared: how busy it was (besides our 17 processes) matters.
+            run["loadavg_1min"] = {"before": load_before[0], "after": os.getloadavg()[0]}
+            run["aim_met"] = run["shown"]["p95_ms"] <= AIMS_MS[backend]
             results["runs"].append(run)
             bgr = run["background"]
             note = f"{args.background} ({bgr['calls_per_s']:,.0f} calls/s"
@@ -609,7 +617,8 @@ def main(argv: list[str] | None = None) -> None:
                 [
                     backend,
                     note,
-                    f"{fmt_lat(run['press'])} (n={run['press']['n']})",
+                    f"{fmt_lat(run['shown'])} (n={run['shown']['n']})",
+                    fmt_lat(run["press"]),
                     f"{fmt_lat(run['core'])} (n={run['core']['n']})",
                 ]
             )
@@ -625,8 +634,9 @@ def main(argv: list[str] | None = None) -> None:
                 ]
             )
             print(
-                f"  {backend}: press→shown p95 {run['press']['p95_ms']:.1f} ms, core call_next "
-                f"p95 {run['core']['p95_ms']:.1f} ms, in {time.perf_counter() - t0:.1f} s",
+                f"  {backend}: press→shown p95 {run['shown']['p95_ms']:.1f} ms, core call_next "
+                f"p95 {run['core']['p95_ms']:.1f} ms, in {time.perf_counter() - t0:.1f} s "
+                f"(load average {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after)",
                 flush=True,
             )
         app.processEvents()
@@ -640,7 +650,8 @@ def main(argv: list[str] | None = None) -> None:
                     "backend",
                     "background callers",
                     "press→shown p50/p95/p99 ms",
-                    "core call_next p50/p95/p99 ms",
+                    "press→done (figures re-read) p50/p95/p99 ms",
+                    "core call_next alone p50/p95/p99 ms",
                 ],
                 table,
             )
@@ -651,7 +662,7 @@ def main(argv: list[str] | None = None) -> None:
             + "; ".join(
                 f"{r['backend']} ≤ {AIMS_MS[r['backend']]:.0f} ms: "
                 + ("met" if r["aim_met"] else "NOT met")
-                + f" ({r['press']['p95_ms']:.1f})"
+                + f" ({r['shown']['p95_ms']:.1f})"
                 for r in results["runs"]
             )
         )
@@ -666,7 +677,7 @@ def main(argv: list[str] | None = None) -> None:
                     "call_next in the worker",
                     "returned → number on screen",
                     "key → number on screen",
-                    "number → action_done (snapshot re-read)",
+                    "number → action_done (figures re-read, read pool)",
                 ],
                 parts_table,
             )

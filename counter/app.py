@@ -4,11 +4,16 @@ Sign in (user name, password, counter number remembered on this PC), then one wi
 ticket large, the clerk's actions with their function keys, and beside it the queue this counter
 serves, its held tickets and today's figures, refreshed live by the change-feed.
 
-Every database call runs in a one-thread pool (so actions run in order, and the engine's
-catalogue cache is never shared between threads) and comes back by signal. While an action runs
-the buttons are disabled. When the database is unreachable a red banner says so, the ticket stays
-on screen, every action is disabled (nothing is queued silently) and the window reloads by itself
-when the feed reaches the database again. After a crash the same clerk signs in again and the
+Database work runs in two one-thread pools, each with its own engine (the engine's catalogue
+cache is never shared between threads): the clerk's actions in one, in order; the reads of what
+the window shows (after an action, and when the change-feed says something moved) in the other,
+so a press never waits behind a refresh. A called number is shown as soon as its transaction
+committed, before the figures around it are read again. While an action runs the buttons are
+disabled; a refresh read before an action finished is dropped (never shows an older state).
+The clerk's language (Tiếng Việt by default, English by a switch) is remembered on this PC.
+When the database is unreachable a red banner says so, the ticket stays on screen, every action
+is disabled (nothing is queued silently) and the window reloads by itself when the feed reaches
+the database again. After a crash the same clerk signs in again and the
 counter's open ticket comes back (the engine keeps it with the counter).
 """
 
@@ -21,7 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtGui import QFont, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -46,6 +51,7 @@ from counter.model import (
 )
 from counter.widgets import (
     STYLE,
+    PauseDialog,
     QueuePanel,
     RatingPrompt,
     SignInPage,
@@ -53,7 +59,7 @@ from counter.widgets import (
     TransferDialog,
 )
 from shared.errors import DatabaseError, MotcuaError
-from shared.i18n import tr
+from shared.i18n import current_language, set_language, tr
 from shared.qt.platform import report_first_frame, start_app
 from shared.qt.tasks import TaskRunner
 from shared.settings import Settings
@@ -91,6 +97,9 @@ class CounterWindow(QWidget):
     rating_recorded = Signal(object)
     """A :class:`~shared.queue.RatingView`."""
     online_changed = Signal(bool)
+    language_changed = Signal(str)
+    dialog_opened = Signal(object)
+    """A dialog of the clerk's (transfer, pause, "ticket still open") is open and has the keys."""
 
     def __init__(
         self,
@@ -106,6 +115,8 @@ class CounterWindow(QWidget):
         self.settings = settings
         self.family = family
         self.engine: Any = None
+        self.read_engine: Any = None
+        """A second engine for the reads (its own thread, its own catalogue cache)."""
         self.session: Any = None
         self.snapshot: CounterSnapshot | None = None
         self.ticket: TicketView | None = None
@@ -117,10 +128,18 @@ class CounterWindow(QWidget):
         self.open_ticket_choices: dict[str, QPushButton | None] = {}
         """The buttons of :attr:`open_ticket_box`: "finish", "no_show", "cancel"."""
         self.transfer_dialog: TransferDialog | None = None
+        self.pause_dialog: PauseDialog | None = None
         self.rating_prompt: RatingPrompt | None = None
         self._refreshing = False
         self._refresh_again = False
+        self._action_seq = 0
+        """Grows when an action starts: reads begun before it are dropped."""
         self.tasks = TaskRunner(self)
+        self.reads = TaskRunner(self)
+        prefs = load_prefs()
+        language = prefs.get("language")
+        if language in ("vi", "en"):
+            set_language(str(language))
         self.setWindowTitle(tr("counter.window.title"))
         self.setStyleSheet(STYLE)
         base = QFont(family)
@@ -133,13 +152,26 @@ class CounterWindow(QWidget):
         self.who = QLabel()
         self.who.setObjectName("who")
         self.who.setFont(_font(family, 20))
-        self.paused_label = QLabel(tr("counter.main.paused"))
+        self.paused_label = QLabel()
         self.paused_label.setObjectName("bar_error")
+        self.paused_label.setFont(_font(family, 17))
+        self.paused_label.setMaximumWidth(620)  # a long note wraps instead of hiding the clerk
+        self.paused_label.setWordWrap(True)
         self.paused_label.hide()
-        self.sign_out_button = QPushButton(tr("counter.main.sign_out"))
+        self.rating_where = QPushButton()
+        self.rating_where.setObjectName("where")
+        self.rating_where.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.rating_where.setFont(_font(family, 14))
+        self.rating_on_dialog = bool(prefs.get("rating_on_dialog", False))
+        """The clerk chose the dialog even with a second screen (e.g. it faces the room)."""
+        self.language_button = QPushButton()
+        self.language_button.setObjectName("language")
+        self.language_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.language_button.setFont(_font(family, 14))
+        self.sign_out_button = QPushButton()
         self.sign_out_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.sign_out_button.setFont(_font(family, 16))
-        self.offline_banner = QLabel(tr("counter.offline"))
+        self.offline_banner = QLabel()
         self.offline_banner.setObjectName("offline")
         self.offline_banner.setWordWrap(True)
         self.offline_banner.hide()
@@ -154,8 +186,7 @@ class CounterWindow(QWidget):
             button = QPushButton(self._button_text(action))
             button.setObjectName("primary" if action == "call_next" else action)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setToolTip(SHORTCUTS[action])
-            button.setFont(_font(family, 22 if action == "call_next" else 17))
+            button.setFont(_font(family, 22 if action == "call_next" else 16))
             button.clicked.connect(lambda _=False, a=action: self.trigger(a))
             self.buttons[action] = button
 
@@ -163,21 +194,31 @@ class CounterWindow(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.who, 1)
         top.addWidget(self.paused_label)
+        # F11 "Hồ sơ / Dossiers": the dossier window for the signed-in clerk (user id), this
+        # counter and its current ticket, on the same database and centre.
+        from counter.dossier_window import DossierButton
+
+        self.dossier_button = DossierButton(self, family)
+        top.addWidget(self.dossier_button)
+        top.addWidget(self.language_button)
         top.addWidget(self.sign_out_button)
         grid = QGridLayout()
         for i, action in enumerate(ACTIONS):
             if action == "call_next":
-                grid.addWidget(self.buttons[action], 0, 0, 1, 3)
+                grid.addWidget(self.buttons[action], 0, 0, 1, 4)
             else:
                 j = i - 1
-                grid.addWidget(self.buttons[action], 1 + j // 3, j % 3)
+                grid.addWidget(self.buttons[action], 1 + j // 4, j % 4)
         left = QVBoxLayout()
         left.addWidget(self.ticket_panel, 1)
         left.addLayout(grid)
+        right = QVBoxLayout()
+        right.addWidget(self.queue_panel, 1)
+        right.addWidget(self.rating_where)
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addSpacing(16)
-        body.addWidget(self.queue_panel, 2)
+        body.addLayout(right, 2)
         main = QVBoxLayout(self.main_page)
         main.addLayout(top)
         main.addWidget(self.offline_banner)
@@ -199,10 +240,16 @@ class CounterWindow(QWidget):
         self.sign_in_page.submitted.connect(self.sign_in)
         self.sign_out_button.clicked.connect(self.sign_out)
         self.queue_panel.held_activated.connect(self._resume_ticket)
+        for button in (self.language_button, self.sign_in_page.language_button):
+            button.clicked.connect(self.toggle_language)
+        self.rating_where.clicked.connect(self.toggle_rating_screen)
+        gui = QGuiApplication.instance()
+        if isinstance(gui, QGuiApplication):
+            gui.screenAdded.connect(lambda _s: self.update_rating_where())
+            gui.screenRemoved.connect(lambda _s: self.update_rating_where())
 
-        prefs = load_prefs()
         self.sign_in_page.fill(str(prefs.get("username", "")), _int(prefs.get("counter")))
-        self._update_buttons()
+        self.retranslate()
 
     def _timer(self, slot: Callable[[], None], *, single: bool = False) -> QTimer:
         timer = QTimer(self)
@@ -214,6 +261,66 @@ class CounterWindow(QWidget):
     def _button_text(action: str, paused: bool = False) -> str:
         key = "resume_counter" if action == "pause" and paused else action
         return f"{SHORTCUTS[action]}  {tr(f'counter.action.{key}')}"
+
+    # --- language ---------------------------------------------------------------------------------
+
+    @property
+    def language(self) -> str:
+        return current_language()
+
+    def toggle_language(self) -> None:
+        self.set_ui_language("en" if self.language == "vi" else "vi")
+
+    def set_ui_language(self, language: str) -> None:
+        """Switch the clerk's screen between Tiếng Việt and English (remembered on this PC)."""
+        set_language(language)
+        save_prefs(language=language)
+        self.retranslate()
+        self.language_changed.emit(language)
+
+    def retranslate(self) -> None:
+        """Every text of the window in the current language."""
+        self.sign_in_page.retranslate()
+        self.language_button.setText(tr("counter.language.switch"))
+        self.language_button.setToolTip(tr("counter.language.tip"))
+        self.sign_out_button.setText(tr("counter.main.sign_out"))
+        self.offline_banner.setText(tr("counter.offline"))
+        paused = self.snapshot is not None and self.snapshot.state.paused
+        for action, button in self.buttons.items():
+            button.setText(self._button_text(action, paused))
+            button.setToolTip(f"{tr(f'counter.action.{action}')} ({SHORTCUTS[action]})")
+        self.ticket_panel.retranslate()
+        self.queue_panel.retranslate()
+        self._show_who()
+        self._show_paused()
+        self.update_rating_where()
+        self._update_buttons()
+
+    def rating_screen(self) -> Any:
+        """The screen the rating prompt will fill (None: a dialog on the clerk's screen)."""
+        return None if self.rating_on_dialog else RatingPrompt.second_screen(self)
+
+    def toggle_rating_screen(self) -> None:
+        """The clerk's switch: with a second screen, the prompt there or as a dialog here."""
+        if RatingPrompt.second_screen(self) is None:
+            return
+        self.rating_on_dialog = not self.rating_on_dialog
+        save_prefs(rating_on_dialog=self.rating_on_dialog)
+        self.update_rating_where()
+
+    def update_rating_where(self) -> None:
+        """Tell the clerk where the citizen's rating prompt will appear (and let them choose
+        when a second screen is attached)."""
+        second = RatingPrompt.second_screen(self)
+        screen = self.rating_screen()
+        if screen is not None:
+            self.rating_where.setText(tr("counter.rating.where.screen", name=screen.name()))
+        elif second is not None:
+            self.rating_where.setText(tr("counter.rating.where.dialog_chosen", name=second.name()))
+        else:
+            self.rating_where.setText(tr("counter.rating.where.dialog"))
+        self.rating_where.setEnabled(second is not None)
+        self.rating_where.setToolTip(tr("counter.rating.where.tip"))
 
     @property
     def page(self) -> str:
@@ -248,17 +355,12 @@ class CounterWindow(QWidget):
 
     def show_signed_in(self, session: Any, engine: Any, snap: CounterSnapshot) -> None:
         """Show the main page for a signed-in clerk with what the database says now."""
+        from shared.queue import QueueEngine
+
         self.session, self.engine = session, engine
-        name = session.full_name or session.username
-        self.who.setText(
-            tr(
-                "counter.main.who",
-                name=name,
-                username=session.username,
-                counter=snap.state.name or tr("counter.transfer.counter", number=session.counter),
-            )
-        )
-        self.setWindowTitle(f"{tr('counter.window.title')} — {snap.state.name} — {name}")
+        self.read_engine = QueueEngine(engine.db, engine.centre_code, user_id=session.user_id)
+        self.snapshot = snap
+        self._show_who()
         self.stack.setCurrentWidget(self.main_page)
         self.set_online(True)
         self.apply_snapshot(snap)
@@ -268,6 +370,38 @@ class CounterWindow(QWidget):
             )
         self.setFocus()
         self.signed_in.emit(session)
+
+    def _show_who(self) -> None:
+        session, snap = self.session, self.snapshot
+        if session is None or snap is None:
+            self.who.setText("")
+            self.setWindowTitle(tr("counter.window.title"))
+            return
+        name = session.full_name or session.username
+        counter = snap.state.name or tr("counter.transfer.counter", number=session.counter)
+        self.who.setText(
+            tr("counter.main.who", name=name, username=session.username, counter=counter)
+        )
+        self.setWindowTitle(f"{tr('counter.window.title')} — {counter} — {name}")
+
+    def _show_paused(self) -> None:
+        snap = self.snapshot
+        paused = snap is not None and snap.state.paused
+        self.paused_label.setVisible(paused)
+        text = detail = ""
+        if snap is not None and paused:
+            text = tr("counter.main.paused")
+            if snap.pause_reason:
+                detail = tr(f"counter.pause_reason.{snap.pause_reason}")
+                if snap.pause_note:
+                    detail += f": {snap.pause_note}"
+        self.paused_label.setText(
+            tr("counter.main.paused_reason", reason=detail) if detail else text
+        )
+        panel = self.ticket_panel
+        if (panel.paused_text, panel.paused_detail) != (text, detail):
+            panel.paused_text, panel.paused_detail = text, detail
+            panel.set_ticket(panel.ticket)
 
     def _on_sign_in_failed(self, error: object) -> None:
         self.sign_in_page.set_busy(False)
@@ -292,6 +426,7 @@ class CounterWindow(QWidget):
         self._end_busy()
         self.session = None
         self.engine = None
+        self.read_engine = None
         self.snapshot = None
         self.ticket = None
         self.ticket_panel.set_ticket(None)
@@ -305,11 +440,11 @@ class CounterWindow(QWidget):
     def apply_snapshot(self, snap: CounterSnapshot) -> None:
         self.snapshot = snap
         self.ticket_panel.timezone = snap.timezone
+        self.ticket_panel.service_names = {c.code: c for c in snap.services}
         self.set_ticket(snap.state.ticket, snap)
         self.queue_panel.set_snapshot(snap)
-        paused = snap.state.paused
-        self.paused_label.setVisible(paused)
-        self.buttons["pause"].setText(self._button_text("pause", paused))
+        self._show_paused()
+        self.buttons["pause"].setText(self._button_text("pause", snap.state.paused))
         self._update_buttons()
         if self.feed is None:
             self.start_feed()
@@ -319,9 +454,9 @@ class CounterWindow(QWidget):
         self.ticket = ticket
         snap = snap or self.snapshot
         transfers = snap.transfers if snap is not None and ticket is not None else []
-        if snap is not None and ticket is not None and snap.state.ticket is not None:
-            if snap.state.ticket.id != ticket.id:
-                transfers = []
+        if snap is not None and ticket is not None:
+            if snap.state.ticket is None or snap.state.ticket.id != ticket.id:
+                transfers = []  # the snapshot's history is another ticket's
         self.ticket_panel.set_ticket(
             ticket, snap.priority_names if snap is not None else None, transfers
         )
@@ -369,6 +504,8 @@ class CounterWindow(QWidget):
     # --- actions ----------------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        """The function keys, whichever widget of the main page has the focus (keys a child
+        does not use come up to the window); never while one of the clerk's dialogs is open."""
         action = _KEYS.get(Qt.Key(event.key())) if self.page == "main" else None
         if action is None or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             super().keyPressEvent(event)
@@ -376,9 +513,16 @@ class CounterWindow(QWidget):
         event.accept()
         self.trigger(action)
 
+    def open_dialog(self) -> QWidget | None:
+        """The clerk's dialog now open (it has the keyboard), or None."""
+        for dialog in (self.open_ticket_box, self.transfer_dialog, self.pause_dialog):
+            if dialog is not None and dialog.isVisible():
+                return dialog
+        return None
+
     def trigger(self, action: str) -> None:
         """A button or its function key: act when the action is legal now."""
-        if action not in self.legal():
+        if action not in self.legal() or self.open_dialog() is not None:
             return
         ticket = self.ticket
         if action == "call_next":
@@ -396,21 +540,25 @@ class CounterWindow(QWidget):
             if held is not None:
                 self._resume_ticket(held)
         elif action == "pause":
-            paused = self.snapshot is not None and self.snapshot.state.paused
-            self.run_action("resume_counter" if paused else "pause_counter")
+            if self.snapshot is not None and self.snapshot.state.paused:
+                self.run_action("resume_counter")
+            else:
+                self.open_pause()
         else:
             self.run_action(action)
 
     def _resume_ticket(self, ticket_id: int) -> None:
-        if "resume" in self.legal():
+        if "resume" in self.legal() and self.open_dialog() is None:
             self.run_action("resume", ticket_id=ticket_id)
 
     def ask_open_ticket(self, ticket: TicketView) -> None:
-        """Calling while a ticket is open: finish it, mark a no-show, or do not call."""
+        """Calling while a ticket is open: finish it, mark a no-show, or do not call.
+        Keyboard: Enter finishes and calls, Esc does not call, Tab/arrows reach the others."""
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(tr("counter.ask.title"))
         box.setText(tr("counter.ask.text", number=ticket.number))
+        box.setInformativeText(tr("counter.ask.keys"))
         finish = box.addButton(tr("counter.ask.finish"), QMessageBox.ButtonRole.AcceptRole)
         no_show = None
         if ticket.status == "called":
@@ -427,16 +575,23 @@ class CounterWindow(QWidget):
             elif no_show is not None and button is no_show:
                 self.run_action("call_next", first="no_show", ticket_id=ticket.id)
 
+        def on_finished(_result: int) -> None:
+            if self.open_ticket_box is box:
+                self.open_ticket_box = None
+            box.deleteLater()
+
         box.buttonClicked.connect(on_clicked)
-        box.finished.connect(lambda _r: box.deleteLater())
+        box.finished.connect(on_finished)
         self.open_ticket_box = box
         box.open()
+        finish.setFocus()
+        self.dialog_opened.emit(box)
 
     def open_transfer(self) -> None:
         snap, ticket = self.snapshot, self.ticket
         if snap is None or ticket is None:
             return
-        services = [(c, n) for c, n in snap.services if c != ticket.service]
+        services = [c for c in snap.services if c.code != ticket.service]
         dialog = TransferDialog(ticket.number, services, snap.counters, self)
         ticket_id = ticket.id
 
@@ -447,16 +602,35 @@ class CounterWindow(QWidget):
         dialog.finished.connect(lambda _r: setattr(self, "transfer_dialog", None))
         self.transfer_dialog = dialog
         dialog.open()
+        self.dialog_opened.emit(dialog)
+
+    def open_pause(self) -> None:
+        """ "Tạm ngưng quầy": ask the reason (and a note), then pause."""
+        snap = self.snapshot
+        if snap is None or self.session is None:
+            return
+        name = snap.state.name or tr("counter.transfer.counter", number=self.session.counter)
+        dialog = PauseDialog(name, self)
+
+        def on_accepted() -> None:
+            self.run_action("pause_counter", **dialog.values())
+
+        dialog.accepted.connect(on_accepted)
+        dialog.finished.connect(lambda _r: setattr(self, "pause_dialog", None))
+        self.pause_dialog = dialog
+        dialog.open()
+        self.dialog_opened.emit(dialog)
 
     def run_action(
         self, action: str, *, ticket_id: int | None = None, first: str | None = None, **kw: Any
     ) -> None:
-        """Run one engine call in the pool, then re-read the counter."""
+        """Run one engine call in the action pool; then read the counter again (read pool)."""
         engine, number = self.engine, self.counter_number
         if engine is None or number is None:
             return
         target = ticket_id if ticket_id is not None else (self.ticket.id if self.ticket else None)
         finished_ticket = self.ticket if action == "finish" or first == "finish" else None
+        language = self.snapshot.ticket_language if self.snapshot is not None else "vi"
 
         def work(progress: Callable[[object], None]) -> object:
             if first is not None:
@@ -465,16 +639,17 @@ class CounterWindow(QWidget):
                 result = engine.call_next(number)
                 progress(("ticket", result))
             elif action in ("pause_counter", "resume_counter"):
-                result = getattr(engine, action)(number)
+                result = getattr(engine, action)(number, **kw)
             else:
                 result = getattr(engine, action)(target, **kw)
-            return action, result, load_snapshot(engine, number)
+            return action, result
 
+        self._action_seq += 1
         self._begin_busy()
         self._submit(
             work,
             self._on_action_progress,
-            lambda result: self._on_action_done(result, finished_ticket),
+            lambda result: self._on_action_done(result, finished_ticket, language),
             self._on_action_failed,
         )
 
@@ -483,16 +658,37 @@ class CounterWindow(QWidget):
         if kind == "ticket":
             # The call is committed: show the citizen's number at once, figures follow.
             self.set_ticket(value)  # type: ignore[arg-type]
+            self.ticket_panel.repaint()
 
-    def _on_action_done(self, result: object, finished: TicketView | None) -> None:
-        action, value, snap = result  # type: ignore[misc]
-        self._end_busy()
-        self.apply_snapshot(snap)
-        if action == "call_next" and value is None:
-            self.show_message(tr("counter.main.nobody"), error=False)
-        self.action_done.emit(action)
-        if finished is not None:
-            self.prompt_rating(finished)
+    def _on_action_done(self, result: object, finished: TicketView | None, language: str) -> None:
+        action, value = result  # type: ignore[misc]
+        read, number, seq = self.read_engine, self.counter_number, self._action_seq
+        if read is None or number is None:
+            self._end_busy()
+            return
+
+        def done(snap: object) -> None:
+            self._end_busy()
+            if self.session is None:
+                return
+            self.apply_snapshot(snap)  # type: ignore[arg-type]
+            if action == "call_next" and value is None:
+                self.show_message(tr("counter.main.nobody"), error=False)
+            self.action_done.emit(action)
+            if finished is not None:
+                self.prompt_rating(finished, language)
+
+        def failed(error: object) -> None:
+            # The action itself is committed: say the figures could not be read.
+            self._end_busy()
+            self._on_refresh_failed(error)
+            self.action_done.emit(action)
+            if finished is not None:
+                self.prompt_rating(finished, language)
+
+        self.reads.submit(
+            in_language(lambda _p: (seq, load_snapshot(read, number))), None, done_seq(done), failed
+        )
 
     def _on_action_failed(self, error: object) -> None:
         self._end_busy()
@@ -510,19 +706,20 @@ class CounterWindow(QWidget):
         self.busy = False
         self._update_buttons()
 
-    @staticmethod
-    def _describe(error: object) -> str:
+    def _describe(self, error: object) -> str:
         if isinstance(error, MotcuaError):
-            return error.message
+            return error.message_in(self.language)
         log.error("unexpected error at the counter", exc_info=error)  # type: ignore[arg-type]
         return tr("counter.unexpected")
 
     # --- satisfaction -----------------------------------------------------------------------------
 
-    def prompt_rating(self, ticket: TicketView) -> RatingPrompt:
-        """The citizen's rating of the service just finished (second screen or dialog)."""
+    def prompt_rating(self, ticket: TicketView, language: str = "vi") -> RatingPrompt:
+        """The citizen's rating of the service just finished, in the language the citizen chose
+        at the kiosk: full screen on a second screen when one is attached, else a dialog."""
         if self.rating_prompt is not None:
             self.rating_prompt.reject()  # an earlier prompt still open: "no rating" for it
+        self.update_rating_where()
         rating = self.settings.rating
         reasons = [r.strip() for r in rating.reasons.split(",") if r.strip()]
         prompt = RatingPrompt(
@@ -531,13 +728,15 @@ class CounterWindow(QWidget):
             rating.scale,
             rating.timeout,
             reasons,
-            on_second_screen=RatingPrompt.second_screen() is not None,
+            screen=self.rating_screen(),
+            language=language if language in ("vi", "en") else "vi",
             parent=self,
         )
         engine, scale, ticket_id = self.engine, rating.scale, ticket.id
 
         def on_answered(level: object, source: str, chosen: list[str]) -> None:
-            self.rating_prompt = None
+            if self.rating_prompt is prompt:
+                self.rating_prompt = None
 
             def work(_progress: Callable[[object], None]) -> object:
                 return engine.rate(
@@ -553,7 +752,8 @@ class CounterWindow(QWidget):
         return prompt
 
     def _on_rated(self, view: object) -> None:
-        label = getattr(view, "label", None) or tr("counter.rating.none")
+        level, scale = getattr(view, "level", None), getattr(view, "scale", 3)
+        label = tr(f"rating.{scale}.{level}") if level is not None else tr("counter.rating.none")
         self.show_message(
             tr("counter.rating.recorded", number=getattr(view, "number", ""), label=label),
             error=False,
@@ -578,27 +778,33 @@ class CounterWindow(QWidget):
             self.set_online(False)
 
     def refresh_now(self) -> None:
-        engine, number = self.engine, self.counter_number
+        engine, number = self.read_engine, self.counter_number
         if engine is None or number is None:
             return
         if self._refreshing:
             self._refresh_again = True
             return
         self._refreshing = True
-        self._submit(
-            lambda _p: load_snapshot(engine, number),
+        seq = self._action_seq
+        self.reads.submit(
+            in_language(lambda _p: (seq, load_snapshot(engine, number))),
             None,
             self._on_refreshed,
             self._on_refresh_failed,
         )
 
-    def _on_refreshed(self, snap: object) -> None:
+    def _on_refreshed(self, result: object) -> None:
+        seq, snap = result  # type: ignore[misc]
         self._refreshing = False
         if self.session is None:
             return
+        if seq != self._action_seq or self.busy:
+            # Read before (or while) an action ran: the action's own read brings the news.
+            self._refresh_again = False
+            return
         was_offline = not self.online
         self.set_online(True)
-        self.apply_snapshot(snap)  # type: ignore[arg-type]
+        self.apply_snapshot(snap)
         if was_offline:
             self.show_message(tr("counter.online_again"), error=False)
         if self._refresh_again:
@@ -636,6 +842,7 @@ class CounterWindow(QWidget):
         if self.rating_prompt is not None:
             self.rating_prompt.timer.stop()
         self.tasks.wait()
+        self.reads.wait()
         if self.feed is not None:
             self.feed.stop()
             self.feed = None
@@ -649,7 +856,31 @@ class CounterWindow(QWidget):
         on_done: Callable[[object], None],
         on_failed: Callable[[object], None],
     ) -> None:
-        self.tasks.submit(work, on_progress, on_done, on_failed)
+        self.tasks.submit(in_language(work), on_progress, on_done, on_failed)
+
+
+def in_language(
+    work: Callable[[Callable[[object], None]], object],
+) -> Callable[[Callable[[object], None]], object]:
+    """Run ``work`` in a worker thread with the window's language (a thread starts in the
+    default one): texts the engine puts into its errors follow the clerk's switch."""
+    language = current_language()
+
+    def run(progress: Callable[[object], None]) -> object:
+        set_language(language)
+        return work(progress)
+
+    return run
+
+
+def done_seq(on_done: Callable[[object], None]) -> Callable[[object], None]:
+    """Unwrap a read's ``(action sequence, snapshot)`` result for a callback wanting the
+    snapshot only."""
+
+    def unwrap(result: object) -> None:
+        on_done(result[1])  # type: ignore[index]
+
+    return unwrap
 
 
 def _font(family: str, pixels: int) -> QFont:
@@ -689,18 +920,27 @@ def run(ctx: Any) -> int:
     args = ctx.args
     app.setFont(family)
     window = CounterWindow(ctx.db, ctx.centre, ctx.settings, family)
+    if getattr(args, "lang", None):
+        set_language(args.lang)  # an explicit --lang wins over the language this PC remembers
+        window.retranslate()
     user = getattr(args, "user", None)
     number = getattr(args, "counter", None)
     if user and number:
         sign_in_now(window, user, int(number))
     if windowed or smoke:
         window.resize(*(size or DEFAULT_WINDOW))
+        start.place(window)
         window.show()
     else:
         window.showMaximized()
 
     if smoke:
         report_first_frame(app, window, started, "counter", screenshot)
+        if window.session is not None:
+            # What a technician (or a test) checks after a restart: the open ticket came back.
+            ticket = window.ticket
+            state = f"{ticket.number} {ticket.status}" if ticket is not None else "-"
+            print(f"counter {window.session.counter}: open ticket {state}", flush=True)
         window.stop()
         window.close()
         return 0

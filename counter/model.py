@@ -38,8 +38,8 @@ ACTIONS = (
     "no_show",
     "hold",
     "transfer",
-    "resume",
     "pause",
+    "resume",
 )
 """Every clerk action, in button order."""
 
@@ -84,7 +84,7 @@ def prefs_path() -> Path:
 
 
 def load_prefs(path: Path | None = None) -> dict[str, Any]:
-    """The user name and counter last used on this PC ({} when none or unreadable)."""
+    """The user name, counter and language last used on this PC ({} when none or unreadable)."""
     target = path or prefs_path()
     try:
         data = json.loads(target.read_text(encoding="utf-8"))
@@ -93,12 +93,28 @@ def load_prefs(path: Path | None = None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def save_prefs(username: str, counter: int, path: Path | None = None) -> None:
-    """Remember the user name and counter (never the password)."""
+def save_prefs(
+    username: str | None = None,
+    counter: int | None = None,
+    *,
+    language: str | None = None,
+    rating_on_dialog: bool | None = None,
+    path: Path | None = None,
+) -> None:
+    """Remember the user name, counter, screen language and where the rating prompt goes
+    (never the password); what is not given keeps its remembered value."""
     target = path or prefs_path()
+    data = load_prefs(target)
+    for key, value in (
+        ("username", username),
+        ("counter", counter),
+        ("language", language),
+        ("rating_on_dialog", rating_on_dialog),
+    ):
+        if value is not None:
+            data[key] = value
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        data = {"username": username, "counter": counter}
         target.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     except OSError as error:
         log.warning("cannot remember the counter in %s: %s", target, error)
@@ -112,6 +128,7 @@ class HeldTicket:
     id: int
     number: str
     service_name: str
+    service_name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,6 +136,30 @@ class Figures:
     served: int = 0
     mean_service_min: float | None = None
     no_shows: int = 0
+
+
+@dataclass(frozen=True)
+class TransferStep:
+    """One transfer of the open ticket, from its ``ticket.transfer`` event."""
+
+    at: datetime
+    counter: int | None
+    """The counter that transferred it (None: from the command line or a waiting ticket)."""
+    source: str
+    """Code of the service it left."""
+    to_service: str | None
+    to_counter: int | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ServiceChoice:
+    code: str
+    name: str
+    name_en: str = ""
+
+    def label(self, language: str) -> str:
+        return self.name_en if language == "en" and self.name_en else self.name
 
 
 @dataclass(frozen=True)
@@ -132,68 +173,103 @@ class CounterSnapshot:
     longest_wait_min: int | None = None
     held: list[HeldTicket] = field(default_factory=list)
     figures: Figures = field(default_factory=Figures)
-    priority_names: dict[str, str] = field(default_factory=dict)
-    transfers: list[str] = field(default_factory=list)
-    """The open ticket's transfer history, oldest first ("ĐĐ → HT")."""
-    services: list[tuple[str, str]] = field(default_factory=list)
-    """(code, name) of every active service: targets of a transfer."""
+    priority_names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """code -> (Vietnamese name, English name)."""
+    transfers: list[TransferStep] = field(default_factory=list)
+    """The open ticket's transfer history, oldest first."""
+    services: list[ServiceChoice] = field(default_factory=list)
+    """Every active service: targets of a transfer."""
     counters: list[tuple[int, str]] = field(default_factory=list)
     """(number, name) of every other active counter: targets of a transfer."""
+    ticket_language: str = "vi"
+    """The language the citizen chose on the kiosk (the rating prompt speaks it)."""
+    pause_reason: str | None = None
+    """While paused: the reason code given (None: none given)."""
+    pause_note: str = ""
 
 
 def load_snapshot(
     engine: QueueEngine, number: int, *, now: datetime | None = None
 ) -> CounterSnapshot:
-    """Read the counter's state, its queues, held tickets and today's figures."""
+    """Read the counter's state, its queues, held tickets and today's figures.
+
+    Two transactions: the engine's view of the counter (with its open ticket), then one
+    read-only transaction for everything around it, only for this counter's services.
+    """
     moment = ensure_aware(now)
-    status = engine.status(now=moment)
-    state = next((c for c in status.counters if c.number == number), None)
-    if state is None:
-        state = engine.counter(number)  # raises UnknownCounter
+    state = engine.counter(number)  # raises UnknownCounter
     served = set(state.services)
-    waiting = [svc for svc in status.services if svc.code in served]
     db: Database = engine.db
-    centre_code = status.centre
+    centre_code = engine.centre_code
     ticket_id = state.ticket.id if state.ticket else None
 
     def work(s: Session) -> CounterSnapshot:
-        centre = s.scalar(select(Centre).where(Centre.code == centre_code))
-        assert centre is not None
-        day = local_day(moment, centre.timezone)
         counter = s.scalar(
-            select(Counter).where(Counter.centre_id == centre.id, Counter.number == number)
+            select(Counter)
+            .join(Centre, Centre.id == Counter.centre_id)
+            .where(Counter.number == number, *_centre_filter(centre_code))
         )
         assert counter is not None
+        centre = s.get_one(Centre, counter.centre_id)
+        day = local_day(moment, centre.timezone)
         service_rows = s.execute(
-            select(Service.id, Service.code, Service.name)
+            select(Service.id, Service.code, Service.name, Service.name_en)
             .where(Service.centre_id == centre.id, Service.active.is_(True))
             .order_by(Service.position, Service.code)
         ).all()
-        names = {row.id: row.name for row in service_rows}
-        codes = {row.id: row.code for row in service_rows}
-        served_ids = [sid for sid, code in codes.items() if code in served]
-        oldest = s.scalar(
-            select(func.min(Ticket.waiting_since)).where(
-                Ticket.centre_id == centre.id,
-                Ticket.business_day == day,
-                Ticket.status == "waiting",
-                Ticket.service_id.in_(served_ids),
+        by_id = {row.id: row for row in service_rows}
+        served_ids = [row.id for row in service_rows if row.code in served]
+        counts: dict[tuple[int, bool], int] = {}
+        oldest = None
+        if served_ids:
+            for service_id, has_priority, n, first in s.execute(
+                select(
+                    Ticket.service_id,
+                    Ticket.priority_group_id.is_not(None),
+                    func.count(),
+                    func.min(Ticket.waiting_since),
+                )
+                .where(
+                    Ticket.centre_id == centre.id,
+                    Ticket.business_day == day,
+                    Ticket.status == "waiting",
+                    Ticket.service_id.in_(served_ids),
+                )
+                .group_by(Ticket.service_id, Ticket.priority_group_id.is_not(None))
+            ).all():
+                counts[(service_id, bool(has_priority))] = n
+                if first is not None and (oldest is None or ensure_aware(first) < oldest):
+                    oldest = ensure_aware(first)
+        waiting = [
+            ServiceWaiting(
+                code=row.code,
+                name=row.name,
+                name_en=row.name_en,
+                waiting=counts.get((row.id, False), 0) + counts.get((row.id, True), 0),
+                priority_waiting=counts.get((row.id, True), 0),
             )
-        )
+            for row in service_rows
+            if row.id in served_ids
+        ]
         longest = None
         if oldest is not None:
-            longest = max(0, int((moment - ensure_aware(oldest)).total_seconds() // 60))
+            longest = max(0, int((moment - oldest).total_seconds() // 60))
         held = [
-            HeldTicket(t.id, t.number, names.get(t.service_id, ""))
-            for t in s.scalars(
-                select(Ticket)
+            HeldTicket(
+                t.id,
+                t.number,
+                by_id[t.service_id].name if t.service_id in by_id else "",
+                by_id[t.service_id].name_en if t.service_id in by_id else "",
+            )
+            for t in s.execute(
+                select(Ticket.id, Ticket.number, Ticket.service_id)
                 .where(
                     Ticket.centre_id == centre.id,
                     Ticket.status == "held",
                     Ticket.target_counter_id == counter.id,
                 )
                 .order_by(Ticket.issued_at)
-            )
+            ).all()
         ]
         today = s.execute(
             select(Ticket.status, Ticket.started_at, Ticket.called_at, Ticket.finished_at).where(
@@ -215,23 +291,43 @@ def load_snapshot(
             no_shows=sum(1 for row in today if row.status == "no_show"),
         )
         groups = {
-            code: name
-            for code, name in s.execute(
-                select(PriorityGroup.code, PriorityGroup.name).where(
+            code: (name, name_en)
+            for code, name, name_en in s.execute(
+                select(PriorityGroup.code, PriorityGroup.name, PriorityGroup.name_en).where(
                     PriorityGroup.centre_id == centre.id
                 )
             ).all()
         }
-        transfers: list[str] = []
+        transfers: list[TransferStep] = []
+        language = "vi"
         if ticket_id is not None:
-            for (data,) in s.execute(
-                select(Event.data)
+            language = s.scalar(select(Ticket.language).where(Ticket.id == ticket_id)) or "vi"
+            for at, data in s.execute(
+                select(Event.at, Event.data)
                 .where(Event.ticket_id == ticket_id, Event.kind == "ticket.transfer")
                 .order_by(Event.id)
             ).all():
                 data = data or {}
-                target = data.get("to_service") or f"Quầy {data.get('to_counter')}"
-                transfers.append(f"{data.get('from_service', '?')} → {target}")
+                transfers.append(
+                    TransferStep(
+                        at=ensure_aware(at),
+                        counter=_int(data.get("counter")),
+                        source=str(data.get("from_service", "?")),
+                        to_service=data.get("to_service"),
+                        to_counter=_int(data.get("to_counter")),
+                        note=str(data.get("note", "")),
+                    )
+                )
+        reason, note = None, ""
+        if counter.paused:
+            data = s.scalar(
+                select(Event.data)
+                .where(Event.counter_id == counter.id, Event.kind == "counter.paused")
+                .order_by(Event.id.desc())
+                .limit(1)
+            )
+            if data:
+                reason, note = data.get("reason"), str(data.get("note", ""))
         others = [
             (row.number, row.name)
             for row in s.execute(
@@ -251,8 +347,22 @@ def load_snapshot(
             figures=figures,
             priority_names=groups,
             transfers=transfers,
-            services=[(row.code, row.name) for row in service_rows],
+            services=[ServiceChoice(row.code, row.name, row.name_en) for row in service_rows],
             counters=others,
+            ticket_language=language,
+            pause_reason=reason,
+            pause_note=note,
         )
 
     return db.run(work, readonly=True)
+
+
+def _centre_filter(code: str | None) -> list[Any]:
+    return [Centre.code == code] if code else []
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(value)  # type: ignore[call-overload,no-any-return]
+    except (TypeError, ValueError):
+        return None

@@ -20,7 +20,6 @@ Why it is safe with many kiosks and counters on one database:
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -63,6 +62,7 @@ from shared.errors import (
     UnknownService,
     UnknownTicket,
 )
+from shared.estimate import DEFAULT_SERVICE_MIN as DEFAULT_SERVICE_MIN
 from shared.i18n import nfc, tr
 from shared.models import (
     ACTIVE_STATUSES,
@@ -87,8 +87,17 @@ T = TypeVar("T")
 NO_RESET_PERIOD = date(2000, 1, 1)
 """Sequence period of services whose numbers do not restart each day."""
 
-DEFAULT_SERVICE_MIN = 6.0
-"""Assumed minutes per citizen until the day has taught the engine better."""
+NOTE_MAX = 200
+"""Characters kept of a clerk's note (transfer, pause). Notes live in the event log, so the
+counter app asks clerks not to write names, phone or ID numbers in them."""
+
+PAUSE_REASONS = ("break", "meeting", "dossier_work", "technical", "support", "other")
+"""Why a counter is paused (``counter.pause_reason.*`` gives the words)."""
+
+
+def clean_note(note: str | None) -> str:
+    """A clerk's note as stored: NFC, one line, spaces collapsed, cut to :data:`NOTE_MAX`."""
+    return " ".join(nfc(note or "").split())[:NOTE_MAX]
 
 
 SERVING_EVENTS = ("ticket.called", "ticket.start", "ticket.finish", "ticket.finished")
@@ -848,17 +857,21 @@ class QueueEngine:
         to_service: str | None = None,
         to_counter: int | None = None,
         placement: str | None = None,
+        note: str = "",
         now: datetime | None = None,
     ) -> TicketView:
         """Send a ticket to another service's queue or to one counter; it keeps its number.
 
         ``placement`` (default: the centre's ``transfer_placement``): ``keep`` joins the new queue
         by its original issue time, ``front`` ahead of everyone, ``back`` behind everyone.
+        ``note``: the clerk's word for the next counter (at most :data:`NOTE_MAX` characters,
+        kept in the ``ticket.transfer`` event; it must not hold personal data).
         """
         if (to_service is None) == (to_counter is None):
             raise ValueError("give exactly one of to_service and to_counter")
         if placement is not None and placement not in PLACEMENTS:
             raise ValueError(f"placement must be one of {PLACEMENTS}")
+        text_note = clean_note(note)
 
         def change(s: Session, c: _Snapshot, t: Ticket, now: datetime) -> dict[str, Any]:
             data: dict[str, Any] = {"from_service": c.services[t.service_id].code}
@@ -876,6 +889,8 @@ class QueueEngine:
             how = placement or c.transfer_placement
             self._requeue(t, now, how)
             data["placement"] = how
+            if text_note:
+                data["note"] = text_note
             return data
 
         return self._transition(ticket_id, _TRANSFER, change, now)
@@ -898,13 +913,37 @@ class QueueEngine:
 
     # --- counters --------------------------------------------------------------------------
 
-    def pause_counter(self, number: int, *, now: datetime | None = None) -> CounterState:
-        return self._set_paused(number, True, now)
+    def pause_counter(
+        self,
+        number: int,
+        *,
+        reason: str | None = None,
+        note: str = "",
+        now: datetime | None = None,
+    ) -> CounterState:
+        """Stop calls at a counter. ``reason``: one of :data:`PAUSE_REASONS` (None: not given);
+        ``note``: free text (at most :data:`NOTE_MAX` characters, no personal data). Both go in
+        the ``counter.paused`` event."""
+        if reason is not None and reason not in PAUSE_REASONS:
+            raise ValueError(f"reason must be one of {PAUSE_REASONS}")
+        data: dict[str, Any] = {}
+        if reason is not None:
+            data["reason"] = reason
+        text_note = clean_note(note)
+        if text_note:
+            data["note"] = text_note
+        return self._set_paused(number, True, now, data)
 
     def resume_counter(self, number: int, *, now: datetime | None = None) -> CounterState:
         return self._set_paused(number, False, now)
 
-    def _set_paused(self, number: int, paused: bool, now: datetime | None) -> CounterState:
+    def _set_paused(
+        self,
+        number: int,
+        paused: bool,
+        now: datetime | None,
+        data: dict[str, Any] | None = None,
+    ) -> CounterState:
         def work(s: Session) -> CounterState:
             moment = ensure_aware(now)
             snap = self._snapshot(s)
@@ -918,7 +957,7 @@ class QueueEngine:
             s.flush()
             state_view = self._counter_state(s, snap, counter)
             kind = "counter.paused" if paused else "counter.resumed"
-            self._event(s, kind, snap, moment, None, info)
+            self._event(s, kind, snap, moment, None, info, **(data or {}))
             return state_view
 
         return self._run(work)
@@ -1064,25 +1103,14 @@ class QueueEngine:
     def _estimate_wait(
         self, s: Session, snap: _Snapshot, ticket: Any, ahead: int, counters: int
     ) -> int:
-        """Minutes until this ticket is called: people ahead × today's mean service time of its
-        service (6 minutes until there are 3 finished services to learn from) ÷ its counters."""
-        durations = [
-            (finished - called).total_seconds() / 60
-            for called, finished in s.execute(
-                select(Ticket.called_at, Ticket.finished_at)
-                .where(
-                    Ticket.service_id == ticket.service_id,
-                    Ticket.business_day == ticket.business_day,
-                    Ticket.status == "done",
-                    Ticket.called_at.is_not(None),
-                    Ticket.finished_at.is_not(None),
-                )
-                .order_by(Ticket.finished_at.desc())
-                .limit(30)
-            ).all()
-        ]
-        mean = sum(durations) / len(durations) if len(durations) >= 3 else DEFAULT_SERVICE_MIN
-        return max(0, math.ceil(ahead * mean / max(1, counters)))
+        """Minutes until this ticket is called (see :mod:`shared.estimate`): the lower end of
+        the estimate's 5-minute band (0: under 5 minutes), never a figure to the minute."""
+        from shared.estimate import estimate_wait, recent_service_minutes
+
+        durations = recent_service_minutes(s, [ticket.service_id], ticket.business_day)
+        estimate = estimate_wait(ahead, max(1, counters), durations[ticket.service_id])
+        assert estimate is not None
+        return estimate.low
 
     def log_print(self, ticket_id: int | None, kind: str, **data: Any) -> int:
         """Record a print attempt or its outcome in the event log (no personal data)."""

@@ -1,7 +1,10 @@
 """The counter desktop on a real SQLite database with the sample catalogue, real users and the
-real engine: sign-in, every action by its function key, legal buttons only, transfer, the
-citizen's rating (dialog, second screen, timeout, clerk on their behalf), crash recovery,
-database loss, and the smoke run."""
+real engine: sign-in, every action by its function key, legal buttons only, transfer (with a note
+that the next counter sees), pause with a reason, the dialogs by keyboard alone, function keys
+with the focus anywhere and never while a dialog is open, the citizen's rating (dialog, timeout,
+clerk on their behalf, the citizen's language), the English switch, crash recovery, database loss,
+and the smoke run. The second screen, a real outage and the issue's "done means" have files of
+their own (tests/test_counter_screens.py, _outage.py, _done.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +25,7 @@ from shared.catalog import import_catalog, load_catalog_file
 from shared.counters import sign_in
 from shared.db import Database
 from shared.errors import DatabaseUnreachable
-from shared.i18n import tr
+from shared.i18n import set_language, tr
 from shared.models import Event, Rating, Ticket
 from shared.queue import QueueEngine
 from shared.resources import asset
@@ -45,7 +49,7 @@ def sample_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def sample_db(sample_url: str):
+def sample_db(sample_url: str) -> Iterator[Database]:
     db = Database(sample_url)
     yield db
     db.dispose()
@@ -57,13 +61,13 @@ def kiosk(sample_db: Database) -> QueueEngine:
 
 
 @pytest.fixture
-def make_window(qtbot, sample_db):
+def make_window(qtbot, sample_db) -> Iterator[Callable[..., Any]]:
     from counter.app import CounterWindow
     from shared.qt.fonts import load_fonts
 
     windows: list[Any] = []
 
-    def make(settings: Settings | None = None):
+    def make(settings: Settings | None = None) -> Any:
         window = CounterWindow(sample_db, None, settings or Settings(), load_fonts())
         qtbot.addWidget(window)
         window.resize(1366, 768)
@@ -77,7 +81,9 @@ def make_window(qtbot, sample_db):
         window.stop()
 
 
-def sign_in_window(qtbot, window, user: str = "lan", counter: int = 1, password: str = PASSWORD):
+def sign_in_window(
+    qtbot, window, user: str = "lan", counter: int = 1, password: str = PASSWORD
+) -> Any:
     page = window.sign_in_page
     page.username.setText(user)
     page.password.setText(password)
@@ -88,7 +94,7 @@ def sign_in_window(qtbot, window, user: str = "lan", counter: int = 1, password:
 
 
 @pytest.fixture
-def signed_in(qtbot, make_window):
+def signed_in(qtbot, make_window) -> Any:
     return sign_in_window(qtbot, make_window())
 
 
@@ -104,6 +110,14 @@ def ticket_row(db: Database, ticket_id: int) -> Ticket:
 
 def enabled(window) -> set[str]:
     return {name for name, button in window.buttons.items() if button.isEnabled()}
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_again() -> Any:
+    """The language switch changes this thread's language: every test starts in Vietnamese."""
+    set_language("vi")
+    yield
+    set_language("vi")
 
 
 # --- signing in ----------------------------------------------------------------------------------
@@ -183,7 +197,10 @@ def test_every_action_by_its_function_key(qtbot, signed_in, kiosk, sample_db) ->
     prompted.args[0].timer.stop()
     prompted.args[0].close()
 
-    press(qtbot, window, Qt.Key.Key_F9)
+    qtbot.keyClick(window, Qt.Key.Key_F9)  # asks the reason first
+    assert window.pause_dialog is not None
+    with qtbot.waitSignal(window.action_done, timeout=WAIT):
+        qtbot.keyClick(window.pause_dialog.focusWidget(), Qt.Key.Key_Return)
     assert window.snapshot.state.paused and window.paused_label.isVisible()
     assert "call_next" not in enabled(window)
     press(qtbot, window, Qt.Key.Key_F9)
@@ -268,7 +285,7 @@ def test_transfer_to_a_service_and_to_a_counter(qtbot, signed_in, kiosk, sample_
 # --- satisfaction --------------------------------------------------------------------------------
 
 
-def finish_and_prompt(qtbot, window, kiosk):
+def finish_and_prompt(qtbot, window, kiosk) -> tuple[Any, Any]:
     ticket = kiosk.issue("DD")
     press(qtbot, window, Qt.Key.Key_F2)
     with qtbot.waitSignal(window.rating_prompted, timeout=WAIT) as prompted:
@@ -316,15 +333,31 @@ def test_a_clerk_entering_the_rating_is_recorded(qtbot, signed_in, kiosk, sample
     assert (rating.level, rating.source) == (3, "clerk")
 
 
-def test_rating_on_a_second_screen_is_frameless(qtbot, signed_in, kiosk, monkeypatch) -> None:
-    from counter.widgets import RatingPrompt
+def test_rating_as_a_dialog_times_out_to_no_rating(qtbot, signed_in, kiosk, sample_db) -> None:
+    """One screen: the clerk's window says the rating opens here, as a dialog; nobody answers
+    within the configured time and "no rating" is recorded, never a guessed level."""
+    from shared.settings import RatingSettings
 
-    monkeypatch.setattr(RatingPrompt, "second_screen", staticmethod(lambda: signed_in.screen()))
+    window = signed_in
+    assert window.rating_where.text() == tr("counter.rating.where.dialog")
+    window.settings = Settings(rating=RatingSettings(timeout=0.3))
+    ticket, prompt = finish_and_prompt(qtbot, window, kiosk)
+    assert not prompt.on_second_screen and not prompt.isFullScreen()
+    assert not prompt.windowFlags() & Qt.WindowType.FramelessWindowHint
+    with qtbot.waitSignal(window.rating_recorded, timeout=WAIT) as recorded:
+        pass
+    assert recorded.args[0].outcome == "no_rating"
+    (rating,) = ratings(sample_db)
+    assert (rating.ticket_id, rating.outcome, rating.level) == (ticket.id, "no_rating", None)
+
+
+def test_rating_keys_are_recorded_as_the_clerk(qtbot, signed_in, kiosk, sample_db) -> None:
+    """Digits choose a level too, but a key press is the clerk's: recorded as such."""
     _ticket, prompt = finish_and_prompt(qtbot, signed_in, kiosk)
-    assert prompt.windowFlags() & Qt.WindowType.FramelessWindowHint
-    assert prompt.screen() is signed_in.screen()
     with qtbot.waitSignal(signed_in.rating_recorded, timeout=WAIT):
-        qtbot.mouseClick(prompt.level_buttons[2], Qt.MouseButton.LeftButton)
+        qtbot.keyClick(prompt, Qt.Key.Key_2)
+    (rating,) = ratings(sample_db)
+    assert (rating.level, rating.source) == (2, "clerk")
 
 
 # --- never lose the citizen ----------------------------------------------------------------------
@@ -402,3 +435,318 @@ def test_smoke_and_screenshots(motcua_bin: str, sample_url: str, tmp_path: Path)
     )
     assert done.returncode == 0, done.stderr
     assert main.stat().st_size > 1000
+
+
+# --- transfer notes, pause reasons, the keyboard ----------------------------------------------
+
+
+def focused(qtbot) -> Any:
+    """The widget that has the keyboard (after the newest window became active)."""
+    from PySide6.QtWidgets import QApplication
+
+    def settled() -> bool:
+        active = QApplication.activeModalWidget() or QApplication.activeWindow()
+        widget = QApplication.focusWidget()
+        return widget is not None and active is not None and widget.window() is active
+
+    qtbot.waitUntil(settled, timeout=WAIT)
+    return QApplication.focusWidget()
+
+
+def key(qtbot, k: Qt.Key, text: str = "") -> None:
+    """A key press where the keyboard is now (the focused widget of the active window); with
+    ``text``, type it one character at a time, Vietnamese letters included (as an input method
+    delivers them; QTest.keyClicks takes ASCII only)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    target = focused(qtbot)
+    if not text:
+        qtbot.keyClick(target, k)
+        return
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(target, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
+
+
+def test_transfer_by_keyboard_with_a_note_reaches_the_next_counter(
+    qtbot, make_window, kiosk, sample_db
+) -> None:
+    """Counter 1 sends a citizen to counter 2 with a note, keyboard only; counter 2 calls them
+    and sees where they come from and the note."""
+    first = sign_in_window(qtbot, make_window())
+    ticket = kiosk.issue("DD")
+    press(qtbot, first, Qt.Key.Key_F2)
+    qtbot.keyClick(first, Qt.Key.Key_F8)
+    dialog = first.transfer_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert focused(qtbot) is dialog.service
+    key(qtbot, Qt.Key.Key_Backtab)  # to the "to the service" choice
+    key(qtbot, Qt.Key.Key_Down)  # arrows move to "to the counter"
+    assert dialog.to_counter.isChecked()
+    key(qtbot, Qt.Key.Key_Tab)
+    assert focused(qtbot) is dialog.counter
+    key(qtbot, Qt.Key.Key_Tab)
+    key(qtbot, Qt.Key.Key_Tab)
+    assert focused(qtbot) is dialog.note
+    key(qtbot, Qt.Key.Key_A, "Cần nộp bản sao sổ đỏ")
+    with qtbot.waitSignal(first.action_done, timeout=WAIT):
+        key(qtbot, Qt.Key.Key_Return)
+    moved = kiosk.ticket(ticket.id)
+    assert (moved.status, moved.target_counter) == ("waiting", 2)
+    with sample_db.transaction(readonly=True) as s:
+        (data,) = s.scalars(
+            select(Event.data).where(Event.ticket_id == ticket.id, Event.kind == "ticket.transfer")
+        )
+    assert data["note"] == "Cần nộp bản sao sổ đỏ" and data["to_counter"] == 2
+
+    second = sign_in_window(qtbot, make_window(), user="minh", counter=2)
+    press(qtbot, second, Qt.Key.Key_F2)
+    assert second.ticket.id == ticket.id
+    history = second.ticket_panel.history
+    assert history.isVisible()
+    assert "quầy 01: Đất đai → quầy 02" in history.text()
+    assert "“Cần nộp bản sao sổ đỏ”" in history.text()
+
+
+def test_pause_with_a_reason_and_a_note_by_keyboard(qtbot, signed_in, sample_db) -> None:
+    window = signed_in
+    qtbot.keyClick(window, Qt.Key.Key_F9)
+    dialog = window.pause_dialog
+    assert dialog is not None and focused(qtbot) is dialog.reason
+    assert dialog.reason.currentData() == "break"
+    key(qtbot, Qt.Key.Key_Down)
+    assert dialog.reason.currentData() == "meeting"
+    key(qtbot, Qt.Key.Key_Tab)
+    key(qtbot, Qt.Key.Key_A, "họp giao ban")
+    with qtbot.waitSignal(window.action_done, timeout=WAIT):
+        key(qtbot, Qt.Key.Key_Return)
+    assert window.snapshot.state.paused
+    assert window.snapshot.pause_reason == "meeting"
+    assert window.paused_label.text() == tr(
+        "counter.main.paused_reason", reason="Họp, công tác: họp giao ban"
+    )
+    with sample_db.transaction(readonly=True) as s:
+        event = s.scalars(select(Event).where(Event.kind == "counter.paused")).one()
+    assert event.data["reason"] == "meeting" and event.data["note"] == "họp giao ban"
+    assert event.user_id == window.session.user_id
+    press(qtbot, window, Qt.Key.Key_F9)  # reopening asks nothing
+    assert not window.snapshot.state.paused and not window.paused_label.isVisible()
+
+
+def test_esc_closes_a_dialog_without_acting(qtbot, signed_in, kiosk, sample_db) -> None:
+    window = signed_in
+    qtbot.keyClick(window, Qt.Key.Key_F9)
+    key(qtbot, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.pause_dialog is None, timeout=WAIT)
+    ticket = kiosk.issue("DD")
+    press(qtbot, window, Qt.Key.Key_F2)
+    qtbot.keyClick(window, Qt.Key.Key_F8)
+    key(qtbot, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.transfer_dialog is None, timeout=WAIT)
+    qtbot.wait(200)
+    assert not window.snapshot.state.paused
+    assert ticket_row(sample_db, ticket.id).status == "called"
+
+
+def test_function_keys_do_nothing_while_a_dialog_is_open(
+    qtbot, signed_in, kiosk, sample_db
+) -> None:
+    window = signed_in
+    ticket = kiosk.issue("DD")
+    kiosk.issue("DD")
+    press(qtbot, window, Qt.Key.Key_F2)
+    for opener, attr in ((Qt.Key.Key_F8, "transfer_dialog"), (Qt.Key.Key_F2, "open_ticket_box")):
+        qtbot.keyClick(window, opener)
+        dialog = getattr(window, attr)
+        assert dialog is not None and dialog.isVisible()
+        for k in (Qt.Key.Key_F2, Qt.Key.Key_F3, Qt.Key.Key_F6, Qt.Key.Key_F9):
+            key(qtbot, k)  # where the keyboard is: the dialog
+            qtbot.keyClick(window, k)  # even sent to the window itself
+        qtbot.wait(200)
+        row = ticket_row(sample_db, ticket.id)
+        assert (row.status, row.recall_count) == ("called", 0)
+        assert not window.busy and window.pause_dialog is None
+        key(qtbot, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda a=attr: getattr(window, a) is None, timeout=WAIT)
+
+
+def test_the_open_ticket_question_by_keyboard(qtbot, signed_in, kiosk, sample_db) -> None:
+    window = signed_in
+    first, second, third = kiosk.issue("DD"), kiosk.issue("DD"), kiosk.issue("DD")
+    press(qtbot, window, Qt.Key.Key_F2)
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    box = window.open_ticket_box
+    assert focused(qtbot) is window.open_ticket_choices["finish"]
+    # Tab to "no-show and call next", then Space.
+    for _ in range(4):
+        if focused(qtbot) is window.open_ticket_choices["no_show"]:
+            break
+        key(qtbot, Qt.Key.Key_Tab)
+    assert focused(qtbot) is window.open_ticket_choices["no_show"]
+    with qtbot.waitSignal(window.action_done, timeout=WAIT):
+        key(qtbot, Qt.Key.Key_Space)
+    assert window.open_ticket_box is None and box is not None
+    assert ticket_row(sample_db, first.id).status == "no_show"
+    assert ticket_row(sample_db, second.id).status == "called"
+    # Enter: finish it and call the next one.
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    with qtbot.waitSignal(window.action_done, timeout=WAIT):
+        key(qtbot, Qt.Key.Key_Return)
+    assert ticket_row(sample_db, second.id).status == "done"
+    assert ticket_row(sample_db, third.id).status == "called"
+    if window.rating_prompt is not None:
+        window.rating_prompt.reject()
+
+
+def test_function_keys_work_while_the_queue_panel_has_the_focus(
+    qtbot, signed_in, kiosk, sample_db
+) -> None:
+    window = signed_in
+    first, second = kiosk.issue("DD"), kiosk.issue("DD")
+    press(qtbot, window, Qt.Key.Key_F2)
+    press(qtbot, window, Qt.Key.Key_F7)  # hold the first
+    held = window.queue_panel.held
+    held.setFocus()
+    qtbot.waitUntil(held.hasFocus, timeout=WAIT)
+    with qtbot.waitSignal(window.action_done, timeout=WAIT):
+        qtbot.keyClick(held, Qt.Key.Key_F2)
+    assert ticket_row(sample_db, second.id).status == "called"
+    with qtbot.waitSignal(window.action_done, timeout=WAIT):
+        qtbot.keyClick(held, Qt.Key.Key_F6)
+    assert ticket_row(sample_db, second.id).status == "no_show"
+    # Enter on a held number resumes it (arrows choose it).
+    assert held.currentItem().data(Qt.ItemDataRole.UserRole) == first.id
+    with qtbot.waitSignal(window.action_done, timeout=WAIT):
+        qtbot.keyClick(held, Qt.Key.Key_Return)
+    assert ticket_row(sample_db, first.id).status == "waiting"
+
+
+# --- English -------------------------------------------------------------------------------------
+
+
+def vietnamese(text: str) -> bool:
+    """True when the text has Vietnamese letters (tone marks, ă â đ ê ô ơ ư)."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", text)
+    return "đ" in text.lower() or any(unicodedata.category(ch) == "Mn" for ch in decomposed)
+
+
+def texts_of(root: Any) -> list[str]:
+    """Every text a person can read in a window: labels, buttons, choices, titles, tips."""
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QComboBox,
+        QLabel,
+        QLineEdit,
+        QListWidget,
+        QWidget,
+    )
+
+    found = [root.windowTitle()]
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not widget.isVisibleTo(root) and widget is not root:
+            continue
+        found.append(widget.toolTip())
+        if isinstance(widget, QLabel | QAbstractButton):
+            found.append(widget.text())
+        if isinstance(widget, QLineEdit):
+            found.append(widget.placeholderText())
+        if isinstance(widget, QComboBox):
+            found.extend(widget.itemText(i) for i in range(widget.count()))
+        if isinstance(widget, QListWidget):
+            found.extend(widget.item(i).text() for i in range(widget.count()))
+    return [t for t in found if t]
+
+
+def untranslated(root: Any, data: tuple[str, ...]) -> list[str]:
+    """Texts still in Vietnamese once what comes from the centre's data is taken out."""
+    left = []
+    for text in texts_of(root):
+        for value in data:
+            text = text.replace(value, "")
+        if vietnamese(text):
+            left.append(text)
+    return left
+
+
+def test_english_switch_leaves_no_vietnamese_in_the_clerks_screens(
+    qtbot, make_window, kiosk, sample_db
+) -> None:
+    """Vietnamese by default; the switch turns every text of the clerk's window and dialogs
+    into English (names from the catalogue stay as the centre wrote them), and is remembered."""
+    from counter.model import load_prefs
+
+    window = make_window()
+    assert vietnamese(window.sign_in_page.title.text())
+    with qtbot.waitSignal(window.language_changed, timeout=WAIT):
+        qtbot.mouseClick(window.sign_in_page.language_button, Qt.MouseButton.LeftButton)
+    assert load_prefs()["language"] == "en"
+    assert untranslated(window, ("Tiếng Việt",)) == []  # the switch back names its language
+    sign_in_window(qtbot, window)
+    data = ("Tiếng Việt", "Nguyễn Thị Lan", "Trần Văn Minh")
+    counters = (window.snapshot.state.name, *(name for _n, name in window.snapshot.counters))
+    data = data + counters + ("Chờ lâu", "Thái độ phục vụ", "Hướng dẫn chưa rõ", "Thủ tục phức tạp")
+    kiosk.issue("DD", priority=None)
+    held = kiosk.issue("DD")
+    press(qtbot, window, Qt.Key.Key_F2)
+    press(qtbot, window, Qt.Key.Key_F7)
+    press(qtbot, window, Qt.Key.Key_F2)
+    assert window.ticket.id == held.id
+    assert untranslated(window, data) == [], "main window"
+    qtbot.keyClick(window, Qt.Key.Key_F8)
+    assert untranslated(window.transfer_dialog, data) == [], "transfer dialog"
+    key(qtbot, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.transfer_dialog is None, timeout=WAIT)
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    assert untranslated(window.open_ticket_box, data) == [], "open ticket question"
+    key(qtbot, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.open_ticket_box is None, timeout=WAIT)
+    with qtbot.waitSignal(window.rating_prompted, timeout=WAIT) as prompted:
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+    prompted.args[0].timer.stop()
+    prompted.args[0].close()
+    qtbot.keyClick(window, Qt.Key.Key_F9)
+    assert untranslated(window.pause_dialog, data) == [], "pause dialog"
+    with qtbot.waitSignal(window.action_done, timeout=WAIT):
+        key(qtbot, Qt.Key.Key_Return)
+    assert untranslated(window, data) == [], "main window, paused"
+    assert window.paused_label.text() == "COUNTER PAUSED — Break"
+    # Back to Vietnamese: everything follows.
+    with qtbot.waitSignal(window.language_changed, timeout=WAIT):
+        qtbot.mouseClick(window.language_button, Qt.MouseButton.LeftButton)
+    assert window.buttons["call_next"].text() == "F2  Gọi tiếp"
+    assert window.paused_label.text().startswith("QUẦY ĐANG TẠM NGƯNG")
+
+
+def test_the_rating_prompt_speaks_the_citizens_language(qtbot, signed_in, kiosk) -> None:
+    """The clerk works in Vietnamese; a citizen who chose English at the kiosk rates in English."""
+    kiosk.issue("DD", language="en")
+    press(qtbot, signed_in, Qt.Key.Key_F2)
+    with qtbot.waitSignal(signed_in.rating_prompted, timeout=WAIT) as prompted:
+        qtbot.keyClick(signed_in, Qt.Key.Key_F5)
+    prompt = prompted.args[0]
+    assert [b.text() for b in prompt.level_buttons.values()] == [
+        tr("rating.3.3", language="en"),
+        tr("rating.3.2", language="en"),
+        tr("rating.3.1", language="en"),
+    ]
+    assert signed_in.buttons["call_next"].text() == "F2  Gọi tiếp"
+    prompt.timer.stop()
+    prompt.close()
+
+
+def test_errors_from_the_engine_follow_the_clerks_language(qtbot, signed_in, kiosk) -> None:
+    """The engine words its refusals in its worker thread: they come in English too."""
+    window = signed_in
+    window.set_ui_language("en")
+    window.feed.events_arrived.disconnect(window.on_events_arrived)  # hear nothing new
+    kiosk.pause_counter(1)  # another PC paused it; this window does not know yet
+    qtbot.keyClick(window, Qt.Key.Key_F9)
+    assert window.pause_dialog is not None
+    with qtbot.waitSignal(window.message_shown, timeout=WAIT) as shown:
+        key(qtbot, Qt.Key.Key_Return)
+    assert shown.args[0] == "Counter 1 is already paused."
+    assert not vietnamese(shown.args[0])

@@ -3,6 +3,7 @@ signals, which Qt delivers in the UI thread. Shared by the apps."""
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -15,16 +16,21 @@ class TaskSignals(QObject):
 
 
 class Task(QRunnable):
-    """Runs ``work(progress)`` in the pool; its signals arrive in the UI thread."""
+    """Runs ``work(progress)`` in the pool; its signals arrive in the UI thread.
+
+    The work runs in a copy of the submitting thread's context, so the language chosen on the
+    screen (:func:`shared.i18n.set_language`) also words the messages made in the worker.
+    """
 
     def __init__(self, work: Callable[[Callable[[object], None]], object]) -> None:
         super().__init__()
         self.work = work
         self.signals = TaskSignals()
+        self.context = contextvars.copy_context()
 
     def run(self) -> None:
         try:
-            result = self.work(self.signals.progress.emit)
+            result = self.context.run(self.work, self.signals.progress.emit)
         except Exception as error:  # noqa: BLE001 - handed to the UI, which decides
             self.signals.failed.emit(error)
         else:
