@@ -314,6 +314,7 @@ def run(ctx: Any) -> int:
         window.on_connection_changed(False)
     if windowed:
         window.resize(*(size or DEFAULT_WINDOW))
+        start.place(window)
         window.show()
     else:
         window.showFullScreen()

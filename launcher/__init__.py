@@ -27,6 +27,11 @@ def _app_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     p.add_argument("--size", metavar="WxH", help="window size, e.g. 1920x1080 or 1080x1920")
+    p.add_argument(
+        "--tile",
+        metavar="CxR:N",
+        help="a window in cell N of a C×R grid over the screen, e.g. 2x2:0 (the one-PC demo)",
+    )
 
 
 def _run_display(ctx: Context) -> int:
@@ -85,6 +90,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> None:
     sys.exit(main())
+
+
+def bundled_main(argv: Sequence[str]) -> int:
+    """The bundled ``motcua`` program. The windowed demo starts each app as
+    ``<interpreter> -m launcher …``; in the bundle the interpreter is this program itself, so a
+    leading ``-m launcher`` is dropped and the rest is an ordinary ``motcua`` command line."""
+    args = list(argv)
+    if args[:2] == ["-m", "launcher"]:
+        args = args[2:]
+    return main(args)
 
 
 def kiosk_gui() -> None:

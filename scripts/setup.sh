@@ -2,13 +2,21 @@
 # Set up everything MotCua Queue needs on a Debian machine, idempotently:
 #   - Debian packages: python3-venv (if the system Python lacks venv) and, with --test,
 #     the PostgreSQL server the test suite starts itself;
-#   - a virtual environment in .venv with the package and its dependencies.
-# Usage: bash scripts/setup.sh [--test]
+#   - a virtual environment in .venv with the package and its dependencies (with --build, also
+#     the `build` extra: PyInstaller, for scripts/build_bundle.sh).
+# Usage: bash scripts/setup.sh [--test] [--build]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_test=no
-[ "${1:-}" = "--test" ] && want_test=yes
+want_build=no
+for arg in "$@"; do
+    case "$arg" in
+        --test) want_test=yes ;;
+        --build) want_build=yes ;;
+        *) echo "usage: bash scripts/setup.sh [--test] [--build]" >&2; exit 2 ;;
+    esac
+done
 PYTHON=${PYTHON:-python3}
 
 as_root() {
@@ -65,6 +73,8 @@ apt_install libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libgl
     libxcb-randr0 libxcb-render-util0 libxcb-image0
 if [ "$want_test" = yes ]; then
     apt_install procps  # pgrep, used by the demo's tests
+    # A virtual screen for the windowed demo's test (Xvfb) and xwininfo to see its windows.
+    apt_install xvfb x11-utils
 fi
 
 if [ ! -x .venv/bin/python ]; then
@@ -76,10 +86,13 @@ if [ ! -x .venv/bin/python ]; then
     fi
 fi
 
-# Reinstall only when the declared dependencies changed.
+# Reinstall only when the declared dependencies changed (one stamp per set of extras).
+wanted=()
+[ "$want_test" = yes ] && wanted+=(test)
+[ "$want_build" = yes ] && wanted+=(build)
 extras=""
-[ "$want_test" = yes ] && extras="[test]"
-stamp=".venv/.motcua-installed${extras:+-test}"
+[ ${#wanted[@]} -gt 0 ] && extras="[$(IFS=,; echo "${wanted[*]}")]"
+stamp=".venv/.motcua-installed$(IFS=-; echo "${wanted[*]/#/-}" | tr -s -)"
 digest=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Set up (including the PostgreSQL server binaries), then run every check:
-# ruff, the import contracts and the whole pytest suite (SQLite and a real PostgreSQL server
-# that the suite starts and stops itself). Extra arguments go to pytest.
+# Set up (including the PostgreSQL server binaries and PyInstaller), then run every check:
+# ruff, the import contracts, the installable bundle (dist/motcua, built by
+# scripts/build_bundle.sh unless it is already built from these very sources) and the whole
+# pytest suite (SQLite, a real PostgreSQL server that the suite starts and stops itself, and
+# tests/test_bundle.py: every bundled program started offscreen, `motcua db upgrade` and
+# `motcua demo --headless` from the bundle). Extra arguments go to pytest.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh --test || exit 1
+bash scripts/setup.sh --test --build || exit 1
 
 export QT_QPA_PLATFORM=offscreen
 status=0
@@ -12,6 +15,14 @@ echo "== ruff"
 .venv/bin/ruff check . || status=1
 echo "== import contracts"
 .venv/bin/lint-imports || status=1
+echo "== bundle"
+if ! MOTCUA_SETUP_DONE=1 bash scripts/build_bundle.sh --if-needed; then
+    echo "bundle: the build failed" >&2
+    rm -rf dist/motcua
+    status=1
+fi
+# tests/test_bundle.py uses this bundle as it is (it builds one itself only when run alone).
+export MOTCUA_BUNDLE=prebuilt
 echo "== pytest"
 .venv/bin/python -m pytest "$@"
 rc=$?

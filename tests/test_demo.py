@@ -10,8 +10,11 @@ import subprocess
 import time
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from shared.db import Database
 from shared.demo import DEMO_PASSWORD, prepare_live_demo
+from shared.models import Ticket
 from shared.queue import QueueEngine
 from shared.users import verify_password
 
@@ -36,7 +39,7 @@ def test_windowed_demo_starts_four_programs_that_see_each_other_and_stop_togethe
     path = tmp_path / "windowed-demo.sqlite3"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     parent = subprocess.Popen(
-        [motcua_bin, "demo", "--visitors", "8", "--db", f"sqlite:///{path}"],
+        [motcua_bin, "demo", "--visitors", "8", "--arrivals", "0.3", "--db", f"sqlite:///{path}"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -47,8 +50,30 @@ def test_windowed_demo_starts_four_programs_that_see_each_other_and_stop_togethe
         while len(_children(str(path))) < 4 and time.monotonic() < deadline:
             assert parent.poll() is None, parent.communicate()
             time.sleep(0.3)
-        kinds = sorted(line.split("--windowed")[0].split()[-1] for line in _children(str(path)))
-        assert kinds == ["counter", "counter", "display", "kiosk"]
+        commands = [line.split() for line in _children(str(path))]
+        placed = sorted((c[c.index("launcher") + 1], c[c.index("--tile") + 1]) for c in commands)
+        assert placed == [
+            ("counter", "2x2:2"),
+            ("counter", "2x2:3"),
+            ("display", "2x2:0"),
+            ("kiosk", "2x2:1"),
+        ]
+        # The apps read a demo settings file that keeps the kiosk taking numbers at any hour.
+        config = path.with_suffix(".toml").read_text(encoding="utf-8")
+        assert "follow_opening_hours = false" in config
+        # Simulated citizens keep arriving (one every 0.3 s on average) after the 8 waiting.
+        db = Database(f"sqlite:///{path}")
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                with db.transaction(readonly=True) as s:
+                    issued = s.scalar(select(func.count()).select_from(Ticket))
+                if issued >= 12:
+                    break
+                time.sleep(0.3)
+            assert issued >= 12
+        finally:
+            db.dispose()
         # The demo database is live: a call made elsewhere is an ordinary call.
         called = subprocess.run(
             [motcua_bin, "ticket", "call", "1", "--db", f"sqlite:///{path}", "--json"],

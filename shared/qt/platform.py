@@ -52,6 +52,37 @@ def parse_size(text: str | None) -> tuple[int, int] | None:
     return int(match.group(1)), int(match.group(2))
 
 
+def parse_tile(text: str | None) -> tuple[int, int, int] | None:
+    """``--tile`` "2x2:3" -> (2 columns, 2 rows, cell 3 counted left to right, top to bottom);
+    None when not given; bad text: ConfigError."""
+    if not text:
+        return None
+    match = re.fullmatch(r"\s*(\d)\s*[xX×]\s*(\d)\s*:\s*(\d{1,2})\s*", text)
+    if match is None:
+        raise ConfigError(file="--tile", detail=f"“{text}”: cần dạng / expected CxR:N, e.g. 2x2:0")
+    columns, rows, cell = (int(group) for group in match.groups())
+    if not (columns and rows and cell < columns * rows):
+        raise ConfigError(file="--tile", detail=f"“{text}”: ô ngoài lưới / cell outside the grid")
+    return columns, rows, cell
+
+
+def tile_window(window: Any, tile: tuple[int, int, int] | None) -> None:
+    """Put a window in its cell of a grid over its screen's free area (the one-PC demo shows
+    the waiting-room screen, the kiosk and two counters side by side this way)."""
+    if tile is None:
+        return
+    columns, rows, cell = tile
+    screen = window.screen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    width, height = area.width() // columns, area.height() // rows
+    x = area.x() + (cell % columns) * width
+    y = area.y() + (cell // columns) * height
+    window.resize(width, height)
+    window.move(x, y)
+
+
 def report_first_frame(
     app: Any, window: Any, started: float, name: str, screenshot: Path | None
 ) -> None:
@@ -77,16 +108,23 @@ class AppStart:
     screenshot: Path | None
     size: tuple[int, int] | None
     windowed: bool
+    tile: tuple[int, int, int] | None = None
+    """``--tile``: the window's cell of a grid over the screen (implies a window)."""
+
+    def place(self, window: Any) -> None:
+        """After the app sized its window: move it into its ``--tile`` cell, if any."""
+        tile_window(window, self.tile)
 
 
 def start_app(args: Any) -> AppStart | int:
-    """Read ``--smoke/--screenshot/--size/--windowed``, choose the platform, create the
+    """Read ``--smoke/--screenshot/--size/--tile/--windowed``, choose the platform, create the
     application and load the shipped fonts; an exit code (2) when the app cannot open here."""
     started = time.perf_counter()
     screenshot: Path | None = getattr(args, "screenshot", None)
     smoke = bool(getattr(args, "smoke", False)) or screenshot is not None
     size = parse_size(getattr(args, "size", None))
-    windowed = bool(getattr(args, "windowed", False)) or size is not None
+    tile = parse_tile(getattr(args, "tile", None))
+    windowed = bool(getattr(args, "windowed", False)) or size is not None or tile is not None
     refusal = prepare_platform(smoke=smoke)
     if refusal is not None:
         print(refusal, file=sys.stderr)
@@ -96,4 +134,4 @@ def start_app(args: Any) -> AppStart | int:
     from shared.qt.fonts import load_fonts
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "motcua"])
-    return AppStart(app, load_fonts(), started, smoke, screenshot, size, windowed)
+    return AppStart(app, load_fonts(), started, smoke, screenshot, size, windowed, tile)
