@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter.dossier_form import FORM_STYLE
+from counter.dossier_form import FORM_STYLE, show_bar
 from counter.dossier_model import format_short
 from shared.dossier_views import BookRow
 from shared.i18n import tr
@@ -174,8 +174,4 @@ class BookPanel(QWidget):
         self.pdf_button.setEnabled(ready)
 
     def show_message(self, text: str, *, error: bool = False) -> None:
-        self.message.setObjectName("bar_error" if error else "bar_info")
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
-        self.message.setText(text)
-        self.message.show()
+        show_bar(self.message, text, error=error)

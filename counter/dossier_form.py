@@ -79,7 +79,45 @@ def _repolish(widget: QWidget) -> None:
     widget.update()
 
 
-def _font(family: str, pixels: int, bold: bool = False) -> QFont:
+def show_bar(bar: QLabel, text: str, *, error: bool = False) -> None:
+    """Show ``text`` in a message bar: red for an error, blue for news."""
+    bar.setObjectName("bar_error" if error else "bar_info")
+    _repolish(bar)
+    bar.setText(text)
+    bar.show()
+
+
+def append_document_row(table: QTableWidget, line: DocumentLine) -> list[QSpinBox]:
+    """Append ``line`` to a documents table: its name, then a spin box per count (originals,
+    certified copies, copies); return the spin boxes."""
+    row = table.rowCount()
+    table.insertRow(row)
+    table.setItem(row, 0, QTableWidgetItem(line.name))
+    spins = []
+    for column, attr in enumerate(COUNT_COLUMNS, 1):
+        spin = QSpinBox()
+        spin.setRange(0, 99)
+        spin.setValue(getattr(line, attr))
+        table.setCellWidget(row, column, spin)
+        spins.append(spin)
+    return spins
+
+
+def document_rows(table: QTableWidget) -> list[DocumentLine]:
+    """Every row of a documents table as typed (a count without its spin box is 0)."""
+    lines = []
+    for row in range(table.rowCount()):
+        item = table.item(row, 0)
+        counts = []
+        for column in range(1, len(COUNT_COLUMNS) + 1):
+            spin = table.cellWidget(row, column)
+            counts.append(spin.value() if isinstance(spin, QSpinBox) else 0)
+        lines.append(DocumentLine(item.text() if item else "", *counts))
+    return lines
+
+
+def pixel_font(family: str, pixels: int, bold: bool = False) -> QFont:
+    """``family`` at a size in pixels (the desk's screens are sized in pixels, not points)."""
     font = QFont(family)
     font.setPixelSize(pixels)
     font.setBold(bold)
@@ -392,7 +430,7 @@ class ReceiveFormWidget(QWidget):
 
         # Widgets
         self.title = QLabel()
-        self.title.setFont(_font(family, 22, bold=True))
+        self.title.setFont(pixel_font(family, 22, bold=True))
         self.ticket_label = QLabel()
         self.ticket_label.setObjectName("form_hint")
         self.picker = ProcedurePicker()
@@ -454,14 +492,14 @@ class ReceiveFormWidget(QWidget):
         self.due_preview = QLabel()
         self.due_preview.setObjectName("due_preview")
         self.due_preview.setWordWrap(True)
-        self.due_preview.setFont(_font(family, 17, bold=True))
+        self.due_preview.setFont(pixel_font(family, 17, bold=True))
         self.general_error = QLabel()
         self.general_error.setObjectName("field_error")
         self.general_error.setWordWrap(True)
         self.general_error.hide()
         self.save_button = QPushButton()
         self.save_button.setObjectName("primary")
-        self.save_button.setFont(_font(family, 18, bold=True))
+        self.save_button.setFont(pixel_font(family, 18, bold=True))
         self.clear_button = QPushButton()
         self.keys = QLabel()
         self.keys.setObjectName("form_hint")
@@ -485,7 +523,7 @@ class ReceiveFormWidget(QWidget):
         def section(key: str) -> QLabel:
             label = QLabel()
             label.setObjectName("section")
-            label.setFont(_font(family, 16, bold=True))
+            label.setFont(pixel_font(family, 16, bold=True))
             self.section_labels[key] = label
             return label
 
@@ -688,16 +726,12 @@ class ReceiveFormWidget(QWidget):
 
     def add_document_row(self, line: DocumentLine, edit: bool = False) -> int:
         row = self.documents.rowCount()
-        self.documents.insertRow(row)
-        self.documents.setItem(row, 0, QTableWidgetItem(line.name))
-        for column, attr in enumerate(COUNT_COLUMNS, 1):
-            spin = QSpinBox()
-            spin.setRange(0, 99)
-            spin.setValue(getattr(line, attr))
+        for attr, spin in zip(
+            COUNT_COLUMNS, append_document_row(self.documents, line), strict=True
+        ):
             spin.setObjectName(f"doc_{row}_{attr}")
             spin.setAlignment(Qt.AlignmentFlag.AlignCenter)
             spin.valueChanged.connect(lambda _v: self._leave("documents"))
-            self.documents.setCellWidget(row, column, spin)
         self.documents.resizeRowToContents(row)
         if edit:
             self.documents.setCurrentCell(row, 0)
@@ -712,15 +746,7 @@ class ReceiveFormWidget(QWidget):
             self._leave("documents")
 
     def document_lines(self) -> tuple[DocumentLine, ...]:
-        lines = []
-        for row in range(self.documents.rowCount()):
-            item = self.documents.item(row, 0)
-            counts = []
-            for column in (1, 2, 3):
-                spin = self.documents.cellWidget(row, column)
-                counts.append(spin.value() if isinstance(spin, QSpinBox) else 0)
-            lines.append(DocumentLine(item.text() if item else "", *counts))
-        return tuple(lines)
+        return tuple(document_rows(self.documents))
 
     # --- the form ---------------------------------------------------------------------------
 
@@ -872,22 +898,22 @@ class ResultPanel(QFrame):
         self.dossier: DossierView | None = None
         self.timezone = "Asia/Ho_Chi_Minh"
         self.title = QLabel()
-        self.title.setFont(_font(family, 22, bold=True))
+        self.title.setFont(pixel_font(family, 22, bold=True))
         self.code_label = QLabel()
         self.code = QLabel()
         self.code.setObjectName("result_code")
-        self.code.setFont(_font(family, 34, bold=True))
+        self.code.setFont(pixel_font(family, 34, bold=True))
         self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.secret_label = QLabel()
         self.secret = QLabel()
         self.secret.setObjectName("result_secret")
-        self.secret.setFont(_font(family, 28, bold=True))
+        self.secret.setFont(pixel_font(family, 28, bold=True))
         self.due_label = QLabel()
         self.due = QLabel()
-        self.due.setFont(_font(family, 24, bold=True))
+        self.due.setFont(pixel_font(family, 24, bold=True))
         self.details = QLabel()
         self.details.setWordWrap(True)
-        self.details.setFont(_font(family, 16))
+        self.details.setFont(pixel_font(family, 16))
         self.print_a4 = QPushButton()
         self.print_a4.setObjectName("primary")
         self.save_pdf = QPushButton()
@@ -901,7 +927,7 @@ class ResultPanel(QFrame):
             self.open_button,
             self.new_button,
         ):
-            button.setFont(_font(family, 17, bold=button is self.print_a4))
+            button.setFont(pixel_font(family, 17, bold=button is self.print_a4))
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.hide()
@@ -970,7 +996,4 @@ class ResultPanel(QFrame):
         self.status.hide()
 
     def show_status(self, text: str, *, error: bool = False) -> None:
-        self.status.setObjectName("bar_error" if error else "bar_info")
-        _repolish(self.status)
-        self.status.setText(text)
-        self.status.show()
+        show_bar(self.status, text, error=error)

@@ -38,15 +38,7 @@ from kiosk.paint import (
     fitted_lines,
     painter_for,
 )
-from kiosk.screens import (
-    BackButton,
-    HeaderBar,
-    LanguageButton,
-    TitleBar,
-    TouchButton,
-    _Screen,
-    draw_magnifier,
-)
+from kiosk.screens import TopBarScreen, TouchButton, draw_magnifier, paint_framed
 from shared.i18n import tr
 
 LEFT = Qt.AlignmentFlag.AlignLeft
@@ -153,12 +145,7 @@ class SearchButton(TouchButton):
         return (QColor("#ffe766") if self.isDown() else YELLOW), BLACK
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
-        p = painter_for(self)
-        r = QRectF(self.rect()).adjusted(3, 3, -3, -3)
-        fill, ink = self.colours()
-        p.setPen(QPen(WHITE, 4))
-        p.setBrush(fill)
-        p.drawRoundedRect(r, 18, 18)
+        p, r, ink = paint_framed(self)
         h = r.height()
         icon = QRectF(r.left() + h * 0.2, r.top() + h * 0.25, h * 0.5, h * 0.5)
         draw_magnifier(p, icon, ink)
@@ -187,12 +174,7 @@ class WideButton(TouchButton):
         return (NAVY if self.isDown() else PANEL), WHITE
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
-        p = painter_for(self)
-        r = QRectF(self.rect()).adjusted(3, 3, -3, -3)
-        fill, ink = self.colours()
-        p.setPen(QPen(WHITE, 4))
-        p.setBrush(fill)
-        p.drawRoundedRect(r, 18, 18)
+        p, r, ink = paint_framed(self)
         draw_text(
             p,
             r.adjusted(r.height() * 0.3, r.height() * 0.2, -r.height() * 0.3, -r.height() * 0.2),
@@ -205,18 +187,16 @@ class WideButton(TouchButton):
         p.end()
 
 
-class LookupScreen(_Screen):
+class LookupScreen(TopBarScreen):
     """Scan or type, then the answer. States: ``entry``, ``searching``, ``result``."""
 
     submitted = Signal(str, str)
     """(code, secret) typed on the keys."""
-    back_chosen = Signal()
-    language_chosen = Signal(str)
 
     def __init__(
         self, family: str, clock: Callable[[], datetime], parent: QWidget | None = None
     ) -> None:
-        super().__init__(family, parent)
+        super().__init__(family, clock, parent)
         self.state = "entry"
         self.agency_eid = ""
         self.timezone = "Asia/Ho_Chi_Minh"
@@ -225,10 +205,6 @@ class LookupScreen(_Screen):
         self.message_params: dict[str, object] = {}
         self.wait_until = 0.0
         self.active = "code"
-        self.header = HeaderBar(family, clock, self)
-        self.back = BackButton(family, self)
-        self.title = TitleBar(family, self)
-        self.languages = [LanguageButton(code, family, self) for code in ("vi", "en")]
         self.code_field = FieldBox(family, "kiosk.lookup.code", self)
         self.secret_field = FieldBox(family, "kiosk.lookup.secret", self)
         self.search = SearchButton(family, self)
@@ -239,9 +215,6 @@ class LookupScreen(_Screen):
                 button = KeyButton(key, family, self)
                 button.clicked.connect(lambda _=False, k=key: self.press(k))
                 self.keys[key] = button
-        for button in self.languages:
-            button.clicked.connect(lambda _=False, b=button: self.language_chosen.emit(b.code))
-        self.back.clicked.connect(self.back_chosen)
         self.code_field.clicked.connect(lambda: self.activate("code"))
         self.secret_field.clicked.connect(lambda: self.activate("secret"))
         self.search.clicked.connect(self.submit)
@@ -415,8 +388,6 @@ class LookupScreen(_Screen):
     # --- drawing -------------------------------------------------------------------------------
 
     def set_language(self, language: str) -> None:
-        for button in self.languages:
-            button.selected = button.code == language
         self.title.text = tr("kiosk.lookup.title", language=language)
         self.again.setText(tr("kiosk.lookup.again", language=language))
         super().set_language(language)
@@ -444,24 +415,12 @@ class LookupScreen(_Screen):
 
     def _layout(self) -> None:
         w, h = self.width(), self.height()
-        portrait = h > w
-        gap = max(10, round(min(w, h) * 0.014))
-        header_h = round(h * (0.085 if portrait else 0.1))
-        self.header.setGeometry(0, 0, w, header_h)
-        bar_h = max(100, round(h * (0.062 if portrait else 0.09)))
-        y = header_h + gap
-        back_w = round(bar_h * 2.4)
-        self.back.setGeometry(gap, y, back_w, bar_h)
-        lang_w = round(bar_h * 2.3)
-        right = w - gap
-        for button in reversed(self.languages):
-            button.setGeometry(right - lang_w, y, lang_w, bar_h)
-            right -= lang_w + gap // 2
+        bar = self.lay_top_bar(header_share=0.1, bar_share=0.09)
+        portrait, gap, y, bar_h, back_w = bar.portrait, bar.gap, bar.top, bar.height, bar.back_w
         if portrait:
-            self.title.setGeometry(gap * 2, y + bar_h + gap, w - 4 * gap, round(bar_h * 0.8))
-            y += round(bar_h * 0.8) + gap
+            y += bar.title_below(self.title, round(bar_h * 0.8))
         else:
-            self.title.setGeometry(back_w + 3 * gap, y, right - back_w - 4 * gap, bar_h)
+            self.title.setGeometry(back_w + 3 * gap, y, bar.right - back_w - 4 * gap, bar_h)
         y += bar_h + gap
         self.body = QRectF(gap * 2, y, w - 4 * gap, h - y - gap * 2)
         body = self.body

@@ -137,17 +137,7 @@ class ServiceButton(TouchButton):
         name_w = r.width() * 0.56
         max_px = int(min(h * 0.42, 64))
         name = QRectF(r.left(), r.top() + h * 0.08, name_w, h * 0.84)
-        draw_text(
-            p,
-            name,
-            self.choice.label(self.language),
-            self.family,
-            color=ink,
-            bold=True,
-            align=LEFT,
-            max_px=max_px,
-            max_lines=2,
-        )
+        self._paint_name(p, name, ink, max_px)
         first, second = self.detail_lines()
         top, bottom = self._detail_boxes(r)
         small = self.detail_px or self._detail_max(h)
@@ -158,17 +148,7 @@ class ServiceButton(TouchButton):
         """Larger-text mode: the name across the whole card, the figures on one line under it."""
         h = r.height()
         name = QRectF(r.left(), r.top() + h * 0.06, r.width(), h * 0.56)
-        draw_text(
-            p,
-            name,
-            self.choice.label(self.language),
-            self.family,
-            color=ink,
-            bold=True,
-            align=LEFT,
-            max_px=int(min(h * 0.5, 96)),
-            max_lines=2,
-        )
+        self._paint_name(p, name, ink, int(min(h * 0.5, 96)))
         first, second = self.detail_lines()
         detail = QRectF(r.left(), name.bottom() + h * 0.02, r.width(), h * 0.34)
         half = detail.width() * 0.5
@@ -177,6 +157,20 @@ class ServiceButton(TouchButton):
         size = int(min(h * 0.32, 60))
         draw_text(p, left, first, self.family, color=ink, bold=True, align=LEFT, max_px=size)
         draw_text(p, right, second, self.family, color=ink, align=RIGHT, max_px=size)
+
+    def _paint_name(self, p: object, box: QRectF, ink: QColor, max_px: int) -> None:
+        """The service's name in ``box``: bold, on the left, on two lines when that is larger."""
+        draw_text(
+            p,
+            box,
+            self.choice.label(self.language),
+            self.family,
+            color=ink,
+            bold=True,
+            align=LEFT,
+            max_px=max_px,
+            max_lines=2,
+        )
 
     @staticmethod
     def _detail_max(h: float) -> int:
@@ -303,31 +297,7 @@ class LargeTextButton(TouchButton):
     """ "A+ Chữ lớn": outlined when off, yellow and framed when on (like the language switch)."""
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
-        p = painter_for(self)
-        r = QRectF(self.rect()).adjusted(3, 3, -3, -3)
-        radius = min(r.height() * 0.2, 20.0)
-        if self.selected:
-            p.setPen(QPen(WHITE, 5))
-            p.setBrush(YELLOW)
-            ink = BLACK
-        else:
-            p.setPen(QPen(MUTED, 3))
-            p.setBrush(PANEL)
-            ink = WHITE
-        p.drawRoundedRect(r, radius, radius)
-        inner = r.adjusted(
-            r.height() * 0.16, r.height() * 0.18, -r.height() * 0.16, -r.height() * 0.18
-        )
-        draw_text(
-            p,
-            inner,
-            tr("kiosk.large_text", language=self.language),
-            self.family,
-            color=ink,
-            bold=True,
-            max_px=int(r.height() * 0.42),
-        )
-        p.end()
+        paint_switch(self, tr("kiosk.large_text", language=self.language), pad_x=0.16, bold=True)
 
 
 class GroupButton(TouchButton):
@@ -360,32 +330,41 @@ class LanguageButton(TouchButton):
         self.code = code
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
-        p = painter_for(self)
-        r = QRectF(self.rect()).adjusted(3, 3, -3, -3)
-        radius = min(r.height() * 0.2, 20.0)
-        if self.selected:
-            p.setPen(QPen(WHITE, 5))
-            p.setBrush(YELLOW)
-            ink = BLACK
-        else:
-            p.setPen(QPen(MUTED, 3))
-            p.setBrush(PANEL)
-            ink = WHITE
-        p.drawRoundedRect(r, radius, radius)
         label = tr(f"kiosk.language.{self.code}", language=self.code)
-        inner = r.adjusted(
-            r.height() * 0.2, r.height() * 0.18, -r.height() * 0.2, -r.height() * 0.18
-        )
-        draw_text(
-            p,
-            inner,
-            label,
-            self.family,
-            color=ink,
-            bold=self.selected,
-            max_px=int(r.height() * 0.42),
-        )
-        p.end()
+        paint_switch(self, label, pad_x=0.2, bold=self.selected)
+
+
+def paint_switch(button: TouchButton, label: str, *, pad_x: float, bold: bool) -> None:
+    """Paint a switch of the bar (language, larger text): yellow and framed when selected,
+    outlined on the navy when not; ``pad_x`` is the side margin, a share of the height."""
+    p = painter_for(button)
+    r = QRectF(button.rect()).adjusted(3, 3, -3, -3)
+    radius = min(r.height() * 0.2, 20.0)
+    if button.selected:
+        p.setPen(QPen(WHITE, 5))
+        p.setBrush(YELLOW)
+        ink = BLACK
+    else:
+        p.setPen(QPen(MUTED, 3))
+        p.setBrush(PANEL)
+        ink = WHITE
+    p.drawRoundedRect(r, radius, radius)
+    h = r.height()
+    inner = r.adjusted(h * pad_x, h * 0.18, -h * pad_x, -h * 0.18)
+    draw_text(p, inner, label, button.family, color=ink, bold=bold, max_px=int(h * 0.42))
+    p.end()
+
+
+def paint_framed(button: TouchButton, radius: float = 18.0) -> tuple[QPainter, QRectF, QColor]:
+    """Start painting ``button`` as a card of its colours in a white frame; return the painter
+    (the caller ends it), the card's rectangle and the ink for its text."""
+    p = painter_for(button)
+    r = QRectF(button.rect()).adjusted(3, 3, -3, -3)
+    fill, ink = button.colours()
+    p.setPen(QPen(WHITE, 4))
+    p.setBrush(fill)
+    p.drawRoundedRect(r, radius, radius)
+    return p, r, ink
 
 
 class BackButton(TouchButton):
@@ -393,12 +372,7 @@ class BackButton(TouchButton):
         return (PANEL if not self.isDown() else NAVY), WHITE
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
-        p = painter_for(self)
-        r = QRectF(self.rect()).adjusted(3, 3, -3, -3)
-        fill, ink = self.colours()
-        p.setPen(QPen(WHITE, 4))
-        p.setBrush(fill)
-        p.drawRoundedRect(r, 18, 18)
+        p, r, ink = paint_framed(self)
         inner = r.adjusted(r.height() * 0.2, r.height() * 0.2, -r.height() * 0.2, -r.height() * 0.2)
         draw_text(
             p,
@@ -542,6 +516,29 @@ def lay_grid(
         button.setGeometry(round(x), round(y), round(cell_w), round(cell_h))
 
 
+@dataclass(frozen=True)
+class TopBar:
+    """Where :meth:`TopBarScreen.lay_top_bar` put the header and the bar of buttons under it."""
+
+    portrait: bool
+    gap: int
+    screen_w: int
+    top: int
+    """The bar's top edge."""
+    height: int
+    back_w: int
+    """The back button's width (0 on a screen without one)."""
+    right: int
+    """Where the room left of the language buttons ends."""
+
+    def title_below(self, title: QWidget, height: int) -> int:
+        """Put ``title`` on a line of its own under the bar; return the height it takes."""
+        title.setGeometry(
+            self.gap * 2, self.top + self.height + self.gap, self.screen_w - 4 * self.gap, height
+        )
+        return height + self.gap
+
+
 class TitleBar(QWidget):
     """A line of text on the navy background (screen titles)."""
 
@@ -567,7 +564,54 @@ class TitleBar(QWidget):
         p.end()
 
 
-class ServiceScreen(_Screen):
+class TopBarScreen(_Screen):
+    """A screen under the header, with a back button, a title and the language switch on its
+    top bar (the home screen shows its back button only in the priority flow)."""
+
+    back_chosen = Signal()
+    language_chosen = Signal(str)
+
+    def __init__(
+        self, family: str, clock: Callable[[], datetime], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(family, parent)
+        self.header = HeaderBar(family, clock, self)
+        self.title = TitleBar(family, self)
+        self.back = BackButton(family, self)
+        self.languages = [LanguageButton(code, family, self) for code in ("vi", "en")]
+        for button in self.languages:
+            button.clicked.connect(lambda _=False, b=button: self.language_chosen.emit(b.code))
+        self.back.clicked.connect(self.back_chosen)
+
+    def set_language(self, language: str) -> None:
+        for button in self.languages:
+            button.selected = button.code == language
+        super().set_language(language)
+
+    def lay_top_bar(self, *, header_share: float, bar_share: float, back: bool = True) -> TopBar:
+        """Lay out the header across the top and under it the back button on the left (when
+        ``back``) and the language buttons on the right. In landscape the header and the bar
+        take ``header_share`` and ``bar_share`` of the screen's height."""
+        w, h = self.width(), self.height()
+        portrait = h > w
+        gap = max(10, round(min(w, h) * 0.014))
+        header_h = round(h * (0.085 if portrait else header_share))
+        self.header.setGeometry(0, 0, w, header_h)
+        bar_h = max(100, round(h * (0.062 if portrait else bar_share)))
+        y = header_h + gap
+        back_w = 0
+        if back:
+            back_w = round(bar_h * 2.4)
+            self.back.setGeometry(gap, y, back_w, bar_h)
+        lang_w = round(bar_h * 2.3)
+        right = w - gap
+        for button in reversed(self.languages):
+            button.setGeometry(right - lang_w, y, lang_w, bar_h)
+            right -= lang_w + gap // 2
+        return TopBar(portrait, gap, w, y, bar_h, back_w, right)
+
+
+class ServiceScreen(TopBarScreen):
     """The home screen (``priority=False``) or the priority flow's service choice."""
 
     service_chosen = Signal(str)
@@ -575,8 +619,6 @@ class ServiceScreen(_Screen):
     priority_chosen = Signal()
     lookup_chosen = Signal()
     large_toggled = Signal()
-    language_chosen = Signal(str)
-    back_chosen = Signal()
 
     def __init__(
         self,
@@ -586,15 +628,11 @@ class ServiceScreen(_Screen):
         priority: bool,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(family, parent)
+        super().__init__(family, clock, parent)
         self.priority = priority
         self.home = HomeData()
         self.group: GroupChoice | None = None
         # Widgets
-        self.header = HeaderBar(family, clock, self)
-        self.title = TitleBar(family, self)
-        self.languages = [LanguageButton(code, family, self) for code in ("vi", "en")]
-        self.back = BackButton(family, self)
         self.back.setVisible(priority)
         self.priority_button = PriorityButton(family, self)
         self.priority_button.setVisible(not priority)
@@ -605,12 +643,9 @@ class ServiceScreen(_Screen):
         self.buttons: list[ServiceButton] = []
         self.clock = clock
         # Signals
-        for button in self.languages:
-            button.clicked.connect(lambda _=False, b=button: self.language_chosen.emit(b.code))
         self.priority_button.clicked.connect(self.priority_chosen)
         self.lookup_button.clicked.connect(self.lookup_chosen)
         self.large_button.clicked.connect(self.large_toggled)
-        self.back.clicked.connect(self.back_chosen)
         self.set_language("vi")
 
     def set_large(self, large: bool) -> None:
@@ -623,8 +658,6 @@ class ServiceScreen(_Screen):
         self.update()
 
     def set_language(self, language: str) -> None:
-        for button in self.languages:
-            button.selected = button.code == language
         self.header.name = self.home.centre_label(language)
         self._retitle(language)
         super().set_language(language)
@@ -689,36 +722,21 @@ class ServiceScreen(_Screen):
 
     def _layout(self) -> None:
         w, h = self.width(), self.height()
-        portrait = h > w
-        gap = max(10, round(min(w, h) * 0.014))
-        header_h = round(h * (0.085 if portrait else 0.1))
-        self.header.setGeometry(0, 0, w, header_h)
-        bar_h = max(100, round(h * (0.062 if portrait else 0.09)))
-        y = header_h + gap
-        lang_w = round(bar_h * 2.3)
-        right = w - gap
-        for button in reversed(self.languages):
-            button.setGeometry(right - lang_w, y, lang_w, bar_h)
-            right -= lang_w + gap // 2
-        left = gap * 2
-        if self.priority:
-            back_w = round(bar_h * 2.4)
-            self.back.setGeometry(gap, y, back_w, bar_h)
-            left = gap * 2 + back_w
+        bar = self.lay_top_bar(header_share=0.1, bar_share=0.09, back=self.priority)
+        portrait, gap, y, bar_h, right = bar.portrait, bar.gap, bar.top, bar.height, bar.right
+        left = gap * 2 + bar.back_w
         if not self.priority and portrait:
             # The larger-text switch on the left, the title on its own line under the bar.
             large_w = round(bar_h * 2.6)
             self.large_button.setGeometry(gap, y, large_w, bar_h)
-            self.title.setGeometry(gap * 2, y + bar_h + gap, w - 4 * gap, round(bar_h * 0.8))
-            y += round(bar_h * 0.8) + gap
+            y += bar.title_below(self.title, round(bar_h * 0.8))
         elif not self.priority:
             large_w = round(bar_h * 2.6)
             self.large_button.setGeometry(right - large_w - gap // 2, y, large_w, bar_h)
             right -= large_w + gap
             self.title.setGeometry(left, y, right - left - gap, bar_h)
         elif portrait:
-            self.title.setGeometry(gap * 2, y + bar_h + gap, w - 4 * gap, bar_h)
-            y += bar_h + gap
+            y += bar.title_below(self.title, bar_h)
         else:
             self.title.setGeometry(left, y, right - left - gap, bar_h)
         y += bar_h + gap
@@ -743,30 +761,19 @@ class ServiceScreen(_Screen):
         self._uniform()
 
 
-class GroupScreen(_Screen):
+class GroupScreen(TopBarScreen):
     """The priority flow's first step: which priority group."""
 
     group_chosen = Signal(str)
-    back_chosen = Signal()
-    language_chosen = Signal(str)
 
     def __init__(
         self, family: str, clock: Callable[[], datetime], parent: QWidget | None = None
     ) -> None:
-        super().__init__(family, parent)
+        super().__init__(family, clock, parent)
         self.home = HomeData()
-        self.header = HeaderBar(family, clock, self)
-        self.title = TitleBar(family, self)
-        self.back = BackButton(family, self)
-        self.languages = [LanguageButton(code, family, self) for code in ("vi", "en")]
         self.buttons: list[GroupButton] = []
-        for button in self.languages:
-            button.clicked.connect(lambda _=False, b=button: self.language_chosen.emit(b.code))
-        self.back.clicked.connect(self.back_chosen)
 
     def set_language(self, language: str) -> None:
-        for button in self.languages:
-            button.selected = button.code == language
         self.title.text = tr("kiosk.priority.title", language=language)
         self.header.name = self.home.centre_label(language)
         super().set_language(language)
@@ -794,24 +801,12 @@ class GroupScreen(_Screen):
 
     def _layout(self) -> None:
         w, h = self.width(), self.height()
-        portrait = h > w
-        gap = max(10, round(min(w, h) * 0.014))
-        header_h = round(h * (0.085 if portrait else 0.12))
-        self.header.setGeometry(0, 0, w, header_h)
-        bar_h = max(100, round(h * (0.062 if portrait else 0.1)))
-        y = header_h + gap
-        back_w = round(bar_h * 2.4)
-        self.back.setGeometry(gap, y, back_w, bar_h)
-        lang_w = round(bar_h * 2.3)
-        right = w - gap
-        for button in reversed(self.languages):
-            button.setGeometry(right - lang_w, y, lang_w, bar_h)
-            right -= lang_w + gap // 2
+        bar = self.lay_top_bar(header_share=0.12, bar_share=0.1)
+        portrait, gap, y, bar_h, back_w = bar.portrait, bar.gap, bar.top, bar.height, bar.back_w
         if portrait:
-            self.title.setGeometry(gap * 2, y + bar_h + gap, w - 4 * gap, bar_h)
-            y += bar_h + gap
+            y += bar.title_below(self.title, bar_h)
         else:
-            self.title.setGeometry(back_w + 2 * gap, y, right - back_w - 3 * gap, bar_h)
+            self.title.setGeometry(back_w + 2 * gap, y, bar.right - back_w - 3 * gap, bar_h)
         y += bar_h + gap * 2
         area = QRectF(gap * 2, y, w - 4 * gap, h - y - 2 * gap)
         columns = 1 if portrait or len(self.buttons) <= 3 else 2

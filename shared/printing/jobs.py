@@ -83,7 +83,7 @@ def print_ticket(
     image = render_ticket(ticket_print_data(info, settings.lookup.base_url), profile)
     payload = encode_image(image, cut=profile.cutter, feed_blank=settings.printer.feed_blank)
     if png is not None or escpos is not None:
-        return _save(image, payload, png, escpos)
+        return save_print(image, payload, png, escpos)
     label = printer_label(settings.printer)
     engine.log_print(ticket_id, "ticket.print_attempt", printer=label, bytes=len(payload))
     try:
@@ -111,7 +111,7 @@ def print_test_page(
     image = render_test_page(profile, label, ensure_aware(now), timezone)
     payload = encode_image(image, cut=profile.cutter, feed_blank=settings.printer.feed_blank)
     if png is not None or escpos is not None:
-        return _save(image, payload, png, escpos)
+        return save_print(image, payload, png, escpos)
     if engine is not None:
         engine.log_print(None, "printer.test_attempt", printer=label)
     try:
@@ -125,7 +125,11 @@ def print_test_page(
     return PrintResult(True, label, len(payload), image.width, image.height)
 
 
-def _save(image: Image.Image, payload: bytes, png: Path | None, escpos: Path | None) -> PrintResult:
+def save_print(
+    image: Image.Image, payload: bytes, png: Path | None, escpos: Path | None
+) -> PrintResult:
+    """Save a rendered print to ``png`` and/or its ESC/POS ``payload`` to ``escpos`` instead of
+    sending it (a look at it without paper); the result says where."""
     if png is not None:
         png.parent.mkdir(parents=True, exist_ok=True)
         image.save(png, format="PNG", optimize=True)
