@@ -22,7 +22,6 @@ from __future__ import annotations
 import logging
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -402,6 +401,8 @@ class KioskWindow(QWidget):
         if self.busy:
             return
         if self.pending is None or self.pending[:2] != (service, priority):
+            import uuid  # not on the way to the first frame
+
             self.pending = (service, priority, uuid.uuid4().hex)
         request_id = self.pending[2]
         self.busy = True

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from shared.dossier_views import SUBMITTED
 from shared.estimate import (
     DEFAULT_SERVICE_MIN,
     WaitEstimate,
@@ -473,11 +474,23 @@ def lookup_rows(view: Any, language: str, timezone: str) -> list[tuple[str, str]
             tr("kiosk.lookup.received", language=language),
             datetime_text(view.received_at, timezone, language),
         ),
-        (
-            tr("kiosk.lookup.due", language=language),
-            datetime_text(view.appointment_at or view.due_at, timezone, language),
-        ),
     ]
+    if int(view.status) == SUBMITTED:
+        # Submitted online, not yet accepted: the legal clock has not started, so no date is
+        # promised (the next-step box says the date counts from acceptance).
+        rows.append(
+            (
+                tr("kiosk.lookup.due", language=language),
+                tr("kiosk.lookup.due_after_accept", language=language),
+            )
+        )
+    else:
+        rows.append(
+            (
+                tr("kiosk.lookup.due", language=language),
+                datetime_text(view.appointment_at or view.due_at, timezone, language),
+            )
+        )
     if view.timeliness:
         mark = TIMELINESS_MARK.get(view.timeliness, "")
         words = tr(f"dossier.timeliness.{view.timeliness}", language=language)

@@ -1,6 +1,12 @@
 """The ``motcua`` command with the apps: the core's commands plus ``kiosk``, ``counter`` and
 ``display``. It lives outside ``shared`` so that the core never imports an app, and outside the
-apps so that no app imports another; each app is imported only when its command runs."""
+apps so that no app imports another; each app is imported only when its command runs.
+
+``motcua kiosk …`` and ``motcua-kiosk`` take a fast path to the first frame: a parser of the
+kiosk's own options only (the same options, defaults and behaviour), instead of building the
+parser of every core command. Anything it does not recognise (``--help``, a wrong option, global
+options before the command) goes through the full parser, so messages and help stay the same.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
-from shared.cli import AppCommand, Context
+from shared.cli import AppCommand, Context, execute
 from shared.cli import main as core_main
+
+
+def _lighten_qt() -> None:
+    """Before an app's modules load: PySide6 without its per-import source scan."""
+    from shared.qt.platform import lighten_pyside_imports
+
+    lighten_pyside_imports()
 
 
 def _app_arguments(p: argparse.ArgumentParser) -> None:
@@ -35,12 +49,14 @@ def _app_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _run_display(ctx: Context) -> int:
+    _lighten_qt()
     from display.app import run
 
     return run(ctx)
 
 
 def _run_kiosk(ctx: Context) -> int:
+    _lighten_qt()
     from kiosk.app import run
 
     return run(ctx)
@@ -57,6 +73,7 @@ def _counter_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _run_counter(ctx: Context) -> int:
+    _lighten_qt()
     from counter.app import run
 
     return run(ctx)
@@ -84,8 +101,50 @@ APPS: tuple[AppCommand, ...] = (
 )
 
 
+class _NotForFastPath(Exception):
+    """The fast parser met something only the full parser answers (help, errors)."""
+
+
+class _FastParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotForFastPath(message)
+
+
+_FAST_APPS = ("kiosk",)
+"""Apps whose command line is parsed without the core's commands (not ``counter``: its name is
+also a group of core actions, ``motcua counter pause 3``)."""
+
+
+def _fast_args(argv: Sequence[str]) -> argparse.Namespace | None:
+    """``kiosk [options]`` parsed by the app's own options and the global ones: the namespace the
+    full parser would give, or None when the full parser must answer."""
+    if not argv or argv[0] not in _FAST_APPS:
+        return None
+    if any(a in ("-h", "--help") for a in argv[1:]):
+        return None
+    app = next(a for a in APPS if a.name == argv[0])
+    parser = _FastParser(prog=f"motcua {app.name}", add_help=False, allow_abbrev=False)
+    _global_options(parser)
+    app.add_arguments(parser)
+    parser.set_defaults(command=app.name, handler=app.run)
+    try:
+        return parser.parse_args(argv[1:])
+    except _NotForFastPath:
+        return None
+
+
+def _global_options(parser: argparse.ArgumentParser) -> None:
+    """``--db``, ``--config``, ``--centre``, ``--lang``, ``--json`` with their defaults."""
+    from shared.cli import _global_options as core_global_options
+
+    core_global_options(parser, top=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    return core_main(argv, APPS)
+    args = _fast_args(sys.argv[1:] if argv is None else list(argv))
+    if args is None:
+        return core_main(argv, APPS)
+    return execute(args)
 
 
 def run() -> None:

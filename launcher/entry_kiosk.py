@@ -1,7 +1,7 @@
 """The bundled ``motcua-kiosk`` program (windowed: no console on Windows).
 
-Same options as ``motcua kiosk``: ``--db``, ``--config``, ``--smoke``, ``--screenshot``,
-``--windowed``, ``--size``, ``--lang``.
+Same options as ``motcua kiosk``: ``--db``, ``--config``, ``--centre``, ``--lang``, ``--smoke``,
+``--screenshot``, ``--windowed``, ``--size``, ``--tile`` (parsed by the launcher's fast path).
 """
 
 from launcher import kiosk_gui

@@ -9,8 +9,6 @@ Exit codes: 0 ok, 2 usage, 3 refused by the rules, 4 database unreachable or sch
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -19,8 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from shared import __version__
-from shared.cli_calendar import register as register_calendar
-from shared.cli_dossier import register as register_dossier
 from shared.errors import EXIT_OK, EXIT_USAGE, MotcuaError, PrinterError
 from shared.i18n import set_language, tr
 from shared.settings import Settings, config_dir, data_dir, load_settings, sample_config
@@ -85,6 +81,11 @@ class AppCommand:
 
 
 def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
+    # The command groups' own modules load only when the whole parser is built (the apps'
+    # fast path in ``launcher`` never builds it).
+    from shared.cli_calendar import register as register_calendar
+    from shared.cli_dossier import register as register_dossier
+
     parser = _Parser(
         prog="motcua",
         description="MotCua Queue — quản lý hàng đợi và hồ sơ một cửa / queue and one-stop "
@@ -337,6 +338,8 @@ class Context:
 
     def emit(self, data: dict[str, Any], human: str | Callable[[], str]) -> int:
         if self.args.json:
+            import json
+
             json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
             sys.stdout.write("\n")
         else:
@@ -351,7 +354,14 @@ class Context:
 def main(argv: Sequence[str] | None = None, apps: Sequence[AppCommand] = ()) -> int:
     _utf8_streams()
     parser = build_parser(apps)
-    args = parser.parse_args(argv)
+    return execute(parser.parse_args(argv))
+
+
+def execute(args: argparse.Namespace) -> int:
+    """Run a parsed command line: language, settings, log file, the handler; a calm message
+    and the exit code for whatever goes wrong. (The launcher's quick kiosk start parses the
+    kiosk's options itself and comes here too.)"""
+    _utf8_streams()
     if args.lang:
         set_language(args.lang)
     ctx: Context | None = None
@@ -669,6 +679,8 @@ def cmd_user_add(ctx: Context) -> int:
 
 
 def _read_password(*, confirm: bool = True) -> str | None:
+    import getpass
+
     if sys.stdin is not None and sys.stdin.isatty():
         first = getpass.getpass(tr("cli.password_prompt"))
         if not confirm:
@@ -713,6 +725,8 @@ def cmd_config_sample(ctx: Context) -> int:
 
 
 def cmd_config_pin(ctx: Context) -> int:
+    import getpass
+
     from shared.pin import hash_pin, valid_pin
 
     if sys.stdin is not None and sys.stdin.isatty():
@@ -796,6 +810,8 @@ def _demo_config(ctx: Context, path: Path, url: str) -> Path:
     hour (a demo at night would otherwise show every service closed)."""
     if ctx.args.config:
         return Path(ctx.args.config)
+    import json
+
     config = path.with_suffix(".toml")
     config.write_text(
         "# Written by `motcua demo` for its own apps; safe to delete.\n"

@@ -10,7 +10,6 @@ and a test keeps the two equal.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -395,6 +394,8 @@ def load_settings(
 
 
 def _from_file(path: Path) -> Settings:
+    import tomllib  # only when there is a file (not on the way to the kiosk's first frame)
+
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)

@@ -3,6 +3,7 @@ engine and a real network printer stand-in; failures, live figures, idle reset, 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -314,6 +315,86 @@ w.stop()
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "starting []"
+
+
+def test_command_reaches_the_first_frame_without_the_cli_or_the_database(
+    motcua_bin, sample_url, tmp_path
+) -> None:
+    """`motcua kiosk --smoke` through the launcher's fast path: before the "first frame" line,
+    neither the core commands' modules (the parser of every command), nor the config file
+    reader, nor SQLAlchemy and the engine are imported (-X importtime lines come in order with
+    the output: both streams unbuffered into one pipe, the worker starts after the frame)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1"}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")  # no config file: no TOML to read
+    env.pop("MOTCUA_CONFIG", None)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "launcher", "kiosk", "--smoke", "--windowed"]
+        + ["--size", "1080x1920", "--db", sample_url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    before = done.stdout.split("kiosk: first frame in ")[0]
+    imported = {line.rsplit("|", 1)[-1].strip() for line in before.splitlines() if "|" in line}
+    assert "kiosk.app" in imported and "shared.settings" in imported
+    unwanted = {
+        "shared.cli_calendar",
+        "shared.cli_dossier",
+        "shared.cli_forms",
+        "tomllib",
+        "uuid",
+        "sqlalchemy",
+        "shared.db",
+        "shared.models",
+        "shared.queue",
+    }
+    assert imported & unwanted == set()
+    assert "kiosk: home in " in done.stdout
+
+
+def test_fast_command_line_is_the_full_parsers() -> None:
+    """`motcua kiosk …` parsed without the core's commands gives the same options; anything
+    else (help, mistakes, other commands) goes to the full parser."""
+    from launcher import APPS, _fast_args
+    from shared.cli import build_parser
+
+    full = build_parser(APPS)
+    for argv in (
+        ["kiosk"],
+        ["kiosk", "--smoke", "--windowed", "--size", "1080x1920", "--db", "sqlite:///x"],
+        ["kiosk", "--screenshot", "a.png", "--lang", "en", "--centre", "C1", "--tile", "2x2:1"],
+        ["kiosk", "--config=c.toml", "--json", "--lang=vi"],
+    ):
+        fast = _fast_args(argv)
+        assert fast is not None and vars(fast) == vars(full.parse_args(argv)), argv
+    for argv in (["kiosk", "-h"], ["kiosk", "--win"], ["kiosk", "--lang", "fr"], ["display"]):
+        assert _fast_args(argv) is None, argv
+
+
+def test_pyside_import_hook_keeps_no_source(tmp_path) -> None:
+    """After lighten_pyside_imports, a module imported later is not kept in linecache (PySide6's
+    own check read it with inspect.getsource: ~19 MiB for the kiosk's SQLAlchemy stack)."""
+    script = f"""
+import linecache, sys
+from shared.qt.platform import lighten_pyside_imports
+lighten_pyside_imports()
+sys.path.insert(0, {str(tmp_path)!r})
+import probe_mod_a, probe_mod_b
+seen = sys.modules["shibokensupport.feature"].pyside_feature_dict
+kept = sorted(n for n in linecache.cache if "probe_mod" in n)
+print(kept, seen["probe_mod_a"], seen["probe_mod_b"])
+"""
+    (tmp_path / "probe_mod_a.py").write_text("X = 1\n")
+    (tmp_path / "probe_mod_b.py").write_text("import PySide6.QtCore\n")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]", "-1", "0"]
 
 
 def test_smoke_without_database_opens_out_of_service(motcua_bin, tmp_path) -> None:
@@ -823,6 +904,11 @@ def test_lookup_result_wording() -> None:
     assert "Giấy chứng sinh" in next_step_text(view, "vi")
     en = dict(lookup_rows(view, "en", "Asia/Ho_Chi_Minh"))
     assert en["Result due"] == "27/11/2026 at 16:00" and en["Procedure"] == "Birth registration"
+    # Submitted online, not yet accepted: no date is promised before the clock starts.
+    online = dataclasses.replace(view, status=1, timeliness=None, missing=())
+    rows = dict(lookup_rows(online, "vi", "Asia/Ho_Chi_Minh"))
+    assert rows["Tình trạng"] == "Mới đăng ký" and "27/11" not in str(rows)
+    assert rows["Hẹn trả kết quả"].startswith("Chưa có")
 
 
 # --- a real database outage -------------------------------------------------------------------

@@ -13,6 +13,37 @@ from typing import Any
 from shared.errors import ConfigError
 
 
+def lighten_pyside_imports() -> None:
+    """Import PySide6 and make its per-import hook cheap; call it before the app's other imports.
+
+    PySide6 inspects every module imported after it for its opt-in ``__feature__`` switches,
+    with ``inspect.getsource`` just to look for the word "PySide6": that reads and tokenizes each
+    source file and keeps every line in :mod:`linecache` for the life of the process (about
+    19 MiB and a few dozen milliseconds for the kiosk's SQLAlchemy stack, none of it needed).
+    The same question is answered here from the file's bytes, which are not kept. Without the
+    hook (another PySide6 version) nothing changes.
+    """
+    import PySide6.QtCore  # noqa: F401 - installs the hook
+
+    feature = sys.modules.get("shibokensupport.feature")
+    original = getattr(feature, "_mod_uses_pyside", None)
+    if original is None or getattr(original, "motcua_light", False):
+        return
+
+    def mod_uses_pyside(module: Any) -> bool:
+        path = getattr(module, "__file__", None)
+        if not isinstance(path, str) or not path.endswith(".py"):
+            return bool(original(module))
+        try:
+            with open(path, "rb") as source:
+                return b"PySide6" in source.read()
+        except OSError:
+            return bool(original(module))
+
+    mod_uses_pyside.motcua_light = True  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = mod_uses_pyside  # type: ignore[union-attr]
+
+
 def headless() -> bool:
     """True on a Linux machine without a screen (no X11 or Wayland display to open)."""
     return sys.platform.startswith("linux") and not (
@@ -129,6 +160,7 @@ def start_app(args: Any) -> AppStart | int:
     if refusal is not None:
         print(refusal, file=sys.stderr)
         return 2
+    lighten_pyside_imports()  # (the launcher did it already; for other callers)
     from PySide6.QtWidgets import QApplication
 
     from shared.qt.fonts import load_fonts
