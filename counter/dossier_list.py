@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
@@ -42,7 +41,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter.dossier_form import FORM_STYLE, FieldBox
+from counter.dossier_form import (
+    FORM_STYLE,
+    FieldBox,
+    append_document_row,
+    document_rows,
+    pixel_font,
+    show_bar,
+)
 from counter.dossier_model import (
     DOSSIER_ACTIONS,
     dossier_actions,
@@ -54,6 +60,7 @@ from shared.clock import zone
 from shared.dossier_views import (
     STATUS_KEYS,
     STATUSES,
+    SUBMITTED,
     DocumentLine,
     DossierRow,
     DossierView,
@@ -80,13 +87,6 @@ DETAIL_FIELDS: Final = (
 )
 LIST_COLUMNS: Final = ("code", "procedure", "applicant", "received", "due", "status", "timeliness")
 SEARCH_DELAY_MS = 250
-
-
-def _font(family: str, pixels: int, bold: bool = False) -> QFont:
-    font = QFont(family)
-    font.setPixelSize(pixels)
-    font.setBold(bold)
-    return font
 
 
 def _item(text: str, data: object = None) -> QTableWidgetItem:
@@ -223,7 +223,7 @@ class DossierListPanel(QWidget):
                 if row.late:
                     item.setBackground(late_brush)
                     if c == len(values) - 1:
-                        item.setFont(_font(self.family, 15, bold=True))
+                        item.setFont(pixel_font(self.family, 15, bold=True))
                 self.table.setItem(r, c, item)
         self.count.setText(tr("counter.dossier.list.count", count=len(rows)))
         if rows and self.table.currentRow() < 0:
@@ -291,11 +291,11 @@ class DossierDetail(QWidget):
         self.timezone = "Asia/Ho_Chi_Minh"
         self.back = QPushButton()
         self.title = QLabel()
-        self.title.setFont(_font(family, 24, bold=True))
+        self.title.setFont(pixel_font(family, 24, bold=True))
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status = QLabel()
         self.status.setObjectName("status_line")
-        self.status.setFont(_font(family, 18, bold=True))
+        self.status.setFont(pixel_font(family, 18, bold=True))
         self.values: dict[str, str] = {}
         """What the sheet shows, per field (plain text)."""
         self.sheet = QTextBrowser()
@@ -456,8 +456,11 @@ class DossierDetail(QWidget):
             button.setEnabled(action in allowed)
             button.setVisible(action in allowed)
         forms = {n.form for n in view.notices}
+        accepted = view.status != SUBMITTED  # no receipt slip before the legal clock starts
         for form, button in self.print_buttons.items():
-            button.setVisible(form in ("01", "slip") or form in forms or form == "05")
+            button.setVisible(
+                (form in ("01", "slip") and accepted) or form in forms or form == "05"
+            )
         self.message.hide()
 
     def _step_text(self, step: HandoverView) -> str:
@@ -481,11 +484,7 @@ class DossierDetail(QWidget):
         return text
 
     def show_message(self, text: str, *, error: bool = False) -> None:
-        self.message.setObjectName("bar_error" if error else "bar_info")
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
-        self.message.setText(text)
-        self.message.show()
+        show_bar(self.message, text, error=error)
 
 
 class ActionDialog(QDialog):
@@ -571,10 +570,12 @@ class ActionDialog(QDialog):
             add("note", self.note, "note")
         elif action == "supplement":
             for line in view.documents:
-                self._add_missing_row(DocumentLine(line.name, line.originals, 0, 0))
+                append_document_row(self.missing, DocumentLine(line.name, line.originals, 0, 0))
             add("missing", self.missing, "missing")
             layout.addWidget(self.add_missing)
-            self.add_missing.clicked.connect(lambda: self._add_missing_row(DocumentLine("")))
+            self.add_missing.clicked.connect(
+                lambda: append_document_row(self.missing, DocumentLine(""))
+            )
             add("reason", self.reason, "reason")
         elif action == "refuse":
             add("reason", self.reason, "reason")
@@ -609,25 +610,11 @@ class ActionDialog(QDialog):
     # The window connects ``confirmed`` and calls :meth:`show_errors` or ``accept``.
     confirmed = Signal(dict)
 
-    def _add_missing_row(self, line: DocumentLine) -> None:
-        row = self.missing.rowCount()
-        self.missing.insertRow(row)
-        self.missing.setItem(row, 0, QTableWidgetItem(line.name))
-        for column, value in enumerate((line.originals, line.certified, line.copies), 1):
-            spin = QSpinBox()
-            spin.setRange(0, 99)
-            spin.setValue(value)
-            self.missing.setCellWidget(row, column, spin)
-
     def missing_lines(self) -> tuple[DocumentLine, ...]:
         lines = []
-        for row in range(self.missing.rowCount()):
-            item = self.missing.item(row, 0)
-            counts = []
-            for column in (1, 2, 3):
-                spin = self.missing.cellWidget(row, column)
-                counts.append(spin.value() if isinstance(spin, QSpinBox) else 0)
-            name = item.text().strip() if item else ""
+        for line in document_rows(self.missing):
+            name = line.name.strip()
+            counts = (line.originals, line.certified, line.copies)
             if name and any(counts):
                 lines.append(DocumentLine(name, *counts))
         return tuple(lines)

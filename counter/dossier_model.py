@@ -21,6 +21,7 @@ from shared.db import Database
 from shared.dossier_views import (
     REFUSED,
     RESULT_READY,
+    SUBMITTED,
     SUPPLEMENT,
     DocumentLine,
     DossierView,
@@ -30,6 +31,7 @@ from shared.i18n import fold, tr
 from shared.workcal import WorkCalendar, WorkingHours, load_calendar
 
 DOSSIER_ACTIONS: Final = (
+    "accept",
     "hand_over",
     "step_result",
     "supplement",
@@ -179,6 +181,8 @@ def dossier_actions(view: DossierView) -> set[str]:
     status = view.status
     targets = TRANSITIONS.get(status, frozenset())
     allowed: set[str] = set()
+    if status == SUBMITTED:
+        allowed.add("accept")  # submitted online: accepted here, the legal clock starts
     if status in HANDOVER_STATUSES:
         allowed.add("hand_over")
     if any(step.result_at is None for step in view.handovers) and targets:

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter.dossier_book import BookPanel
-from counter.dossier_form import ReceiveFormWidget, ResultPanel
+from counter.dossier_form import ReceiveFormWidget, ResultPanel, show_bar
 from counter.dossier_list import ActionDialog, DossierDetail, DossierListPanel
 from counter.dossier_model import DeskInfo, load_desk_info
 from counter.dossier_print import (
@@ -67,7 +67,7 @@ log = logging.getLogger("motcua.counter")
 SHORTCUT = "F11"
 """Opens the dossier window from the counter (F2–F10 are the ticket actions)."""
 
-FORM_OF_ACTION = {"supplement": "02", "refuse": "03", "reschedule": "04"}
+FORM_OF_ACTION = {"accept": "01", "supplement": "02", "refuse": "03", "reschedule": "04"}
 
 WINDOW_STYLE = """
 QLabel#bar_error { background: #fde2e1; color: #8a1c14; padding: 8px 12px; border-radius: 4px; }
@@ -239,11 +239,7 @@ class DossierWindow(QWidget):
         self.show_message(self.describe(error), error=True)
 
     def show_message(self, text: str, *, error: bool = False) -> None:
-        self.bar.setObjectName("bar_error" if error else "bar_info")
-        self.bar.style().unpolish(self.bar)
-        self.bar.style().polish(self.bar)
-        self.bar.setText(text)
-        self.bar.show()
+        show_bar(self.bar, text, error=error)
         if error:
             self.failed.emit(text)
 
@@ -502,7 +498,11 @@ class DossierWindow(QWidget):
     def run_action(self, action: str, code: str, values: dict[str, Any]) -> None:
         desk = self.desk
 
+        counter = self.counter
+
         def work() -> DossierView:
+            if action == "accept":
+                return desk.accept(code, counter=counter)
             if action == "hand_over":
                 return desk.hand_over(
                     code, values["to_unit"], days=values["days"], note=values["note"]

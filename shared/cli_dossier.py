@@ -17,7 +17,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from shared.cli_forms import add_print_command
 from shared.i18n import tr
 
 if TYPE_CHECKING:
@@ -61,6 +60,20 @@ def register(group: Group, leaf: Leaf) -> None:
     p.add_argument("--ticket", type=int, metavar="ID", help="the queue ticket served")
     p.add_argument("--counter", type=int, metavar="N", help="the receiving counter")
     p.add_argument("--request-id", metavar="ID", help="repeating it returns the same dossier")
+    p.add_argument(
+        "--online",
+        action="store_true",
+        help="submitted online: register it at status 1 (channel 2), due date provisional "
+        "until 'motcua dossier accept CODE'; --received-at is then the submission time",
+    )
+    _user(p)
+
+    p = leaf(sub, "accept", cmd_accept, "accept an online dossier (1 → 2): the deadline starts")
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("--counter", type=int, metavar="N", help="the accepting counter")
+    p.add_argument(
+        "--at", metavar="ISO", help="time of acceptance (default: now; without a zone: local)"
+    )
     _user(p)
 
     p = leaf(sub, "status", cmd_status, "show a dossier's status, or change it with --set")
@@ -129,6 +142,8 @@ def register(group: Group, leaf: Leaf) -> None:
     p.add_argument("--csv", type=Path, metavar="PATH", help="write it as CSV (UTF-8, for Excel)")
     _user(p)
 
+    from shared.cli_forms import add_print_command  # builds on this module's helpers
+
     add_print_command(sub, leaf)
 
 
@@ -139,7 +154,8 @@ def _user(p: argparse.ArgumentParser) -> None:
 # --- plumbing --------------------------------------------------------------------------------
 
 
-def _desk(ctx: Context) -> DossierDesk:
+def open_desk(ctx: Context) -> DossierDesk:
+    """The dossier desk for the command's centre, acting as ``--user`` when it is given."""
     from sqlalchemy import select
 
     from shared.dossiers import DossierDesk
@@ -173,15 +189,20 @@ def _parse_time(value: str) -> datetime:
         raise MotcuaError("dossier.cli.bad_time", value=value) from None
 
 
+def parse_day(value: str) -> date:
+    """A day written as ISO (2026-04-30) or as in Vietnam (30/04/2026); ValueError otherwise."""
+    text = value.strip()
+    if "/" in text:
+        day, month, year = (int(x) for x in text.split("/"))
+        return date(year, month, day)
+    return date.fromisoformat(text)
+
+
 def _parse_date(value: str) -> date:
     from shared.errors import MotcuaError
 
-    text = value.strip()
     try:
-        if "/" in text:
-            day, month, year = (int(x) for x in text.split("/"))
-            return date(year, month, day)
-        return date.fromisoformat(text)
+        return parse_day(value)
     except ValueError:
         raise MotcuaError("dossier.cli.bad_date", value=value) from None
 
@@ -211,7 +232,7 @@ def cmd_receive(ctx: Context) -> int:
     from shared.errors import DossierInvalid
 
     a = ctx.args
-    desk = _desk(ctx)
+    desk = open_desk(ctx)
     applicant = Party(
         kind=a.kind,
         name=a.name,
@@ -232,14 +253,21 @@ def cmd_receive(ctx: Context) -> int:
         note=a.note,
     )
     received_at = desk.local_time(_parse_time(a.received_at)) if a.received_at else None
+    if a.online and (a.ticket is not None or a.counter is not None):
+        from shared.errors import DossierError
+
+        raise DossierError("dossier.cli.online_counter")
     try:
-        view = desk.receive(
-            form,
-            ticket_id=a.ticket,
-            counter=a.counter,
-            received_at=received_at,
-            request_id=a.request_id,
-        )
+        if a.online:
+            view = desk.register(form, submitted_at=received_at, request_id=a.request_id)
+        else:
+            view = desk.receive(
+                form,
+                ticket_id=a.ticket,
+                counter=a.counter,
+                received_at=received_at,
+                request_id=a.request_id,
+            )
     except DossierInvalid as error:
         if a.json:
             json.dump({"errors": error.errors}, sys.stdout, ensure_ascii=False, indent=2)
@@ -249,6 +277,26 @@ def cmd_receive(ctx: Context) -> int:
     data = {
         "code": view.code,
         "secret": view.secret,
+        "status": view.status,
+        "received_at": view.received_at.isoformat(),
+        "due_at": view.due_at.isoformat(),
+        "dossier": view.to_json(),
+    }
+    key = "dossier.cli.registered" if a.online else "dossier.cli.received"
+    return ctx.emit(
+        data,
+        lambda: tr(key, code=view.code, secret=view.secret, due=_when(view.due_at, tz)),
+    )
+
+
+def cmd_accept(ctx: Context) -> int:
+    a = ctx.args
+    desk = open_desk(ctx)
+    at = desk.local_time(_parse_time(a.at)) if a.at else None
+    view = desk.accept(a.code, counter=a.counter, now=at)
+    tz = desk.timezone()
+    data = {
+        "code": view.code,
         "status": view.status,
         "received_at": view.received_at.isoformat(),
         "due_at": view.due_at.isoformat(),
@@ -264,7 +312,7 @@ def cmd_receive(ctx: Context) -> int:
 
 def cmd_status(ctx: Context) -> int:
     a = ctx.args
-    desk = _desk(ctx)
+    desk = open_desk(ctx)
     if a.set is not None:
         return _emit_view(ctx, desk, desk.set_status(a.code, a.set, a.note))
     row = desk.row(a.code)
@@ -283,7 +331,7 @@ def cmd_status(ctx: Context) -> int:
 
 
 def cmd_show(ctx: Context) -> int:
-    desk = _desk(ctx)
+    desk = open_desk(ctx)
     view = desk.show(ctx.args.code)
     tz = desk.timezone()
 
@@ -316,7 +364,7 @@ def cmd_list(ctx: Context) -> int:
     from shared.dossier_views import STATUS_KEYS
 
     a = ctx.args
-    desk = _desk(ctx)
+    desk = open_desk(ctx)
     rows = desk.search(a.search, a.status, a.limit)
     tz = desk.timezone()
 
@@ -334,14 +382,14 @@ def cmd_list(ctx: Context) -> int:
 
 def cmd_handover(ctx: Context) -> int:
     a = ctx.args
-    desk = _desk(ctx)
+    desk = open_desk(ctx)
     view = desk.hand_over(a.code, a.to_unit, from_unit=a.from_unit, days=a.days, note=a.note)
     return _emit_view(ctx, desk, view)
 
 
 def cmd_step(ctx: Context) -> int:
     a = ctx.args
-    desk = _desk(ctx)
+    desk = open_desk(ctx)
     return _emit_view(ctx, desk, desk.record_step_result(a.code, a.position, a.result, a.note))
 
 
@@ -349,30 +397,30 @@ def cmd_supplement(ctx: Context) -> int:
     from shared.dossier_views import DocumentLine
 
     a = ctx.args
-    desk = _desk(ctx)
+    desk = open_desk(ctx)
     missing = tuple(DocumentLine(name=name, originals=1) for name in a.missing)
     return _emit_view(ctx, desk, desk.request_supplement(a.code, missing, a.reason))
 
 
 def cmd_refuse(ctx: Context) -> int:
-    desk = _desk(ctx)
+    desk = open_desk(ctx)
     return _emit_view(ctx, desk, desk.refuse(ctx.args.code, ctx.args.reason))
 
 
 def cmd_reschedule(ctx: Context) -> int:
     a = ctx.args
-    desk = _desk(ctx)
+    desk = open_desk(ctx)
     new_date = desk.local_time(_parse_time(a.new_date))
     return _emit_view(ctx, desk, desk.reschedule(a.code, new_date, a.reason))
 
 
 def cmd_ready(ctx: Context) -> int:
-    desk = _desk(ctx)
+    desk = open_desk(ctx)
     return _emit_view(ctx, desk, desk.mark_ready(ctx.args.code))
 
 
 def cmd_return(ctx: Context) -> int:
-    desk = _desk(ctx)
+    desk = open_desk(ctx)
     return _emit_view(ctx, desk, desk.return_result(ctx.args.code))
 
 
@@ -381,7 +429,7 @@ def cmd_lookup(ctx: Context) -> int:
     from shared.dossiers import lookup
 
     view = lookup(ctx.db, ctx.args.code, ctx.args.secret, client="command")
-    tz = _desk(ctx).timezone()
+    tz = open_desk(ctx).timezone()
 
     def human() -> str:
         lines = [
@@ -403,7 +451,7 @@ def cmd_book(ctx: Context) -> int:
     from shared.dossiers import book_csv
 
     a = ctx.args
-    desk = _desk(ctx)
+    desk = open_desk(ctx)
     rows = desk.tracking_book(_parse_date(a.date_from), _parse_date(a.date_to))
     tz = desk.timezone()
     data: dict[str, Any] = {"rows": [r.to_json() for r in rows]}

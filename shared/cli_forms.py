@@ -11,18 +11,16 @@ any reading of personal data); the form set comes from the settings (default "20
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from shared.cli_dossier import Leaf, open_desk, parse_day
 from shared.errors import EXIT_USAGE, MotcuaError
 from shared.i18n import tr
 
 if TYPE_CHECKING:
     from shared.cli import Context
-
-Leaf = Callable[[Any, str, Callable[..., int], str], argparse.ArgumentParser]
 
 
 class PrintUsage(MotcuaError):
@@ -70,18 +68,13 @@ def _png_paths(path: Path, count: int) -> list[Path]:
 
 
 def _day(value: str) -> date:
-    text = value.strip()
     try:
-        if "/" in text:
-            day, month, year = (int(x) for x in text.split("/"))
-            return date(year, month, day)
-        return date.fromisoformat(text)
+        return parse_day(value)
     except ValueError:
         raise PrintUsage("forms.cli.bad_date", value=value) from None
 
 
 def cmd_print(ctx: Context) -> int:
-    from shared.cli_dossier import _desk
     from shared.forms import FormOptions, build_form, load_form_set
     from shared.forms.build import TrackingBook
     from shared.forms.pdf import write_pdf
@@ -93,7 +86,7 @@ def cmd_print(ctx: Context) -> int:
         raise PrintUsage("forms.cli.no_output")
     base = FormOptions.from_settings(ctx.settings)
     spec = load_form_set(base.form_set).form(a.form)
-    desk = _desk(ctx)
+    desk = open_desk(ctx)
     options = FormOptions(
         form_set=base.form_set,
         timezone=desk.timezone(),

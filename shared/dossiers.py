@@ -12,6 +12,9 @@ that returns plain data (:mod:`shared.dossier_views`) or raises a typed error
   documents): a later catalogue edit never moves an old due date.
 * **Statuses** follow the national portal (1–10) and :data:`TRANSITIONS`; "returned" (10) is
   reached only through :meth:`DossierDesk.return_result`.
+* **Online dossiers** start at 1 (:meth:`DossierDesk.register`) with a *provisional* due date;
+  :meth:`DossierDesk.accept` (1 → 2) starts the legal clock: the receipt time becomes the
+  acceptance time and the due date is computed again from it. Until then no deadline runs.
 * **Personal data** (names, ID numbers, addresses, phones, e-mails) stays in the dossier tables.
   Events carry the code and status only; reading a dossier with its personal data
   (:meth:`DossierDesk.show`) is itself an event with the clerk's id.
@@ -27,6 +30,7 @@ import math
 import re
 import secrets
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final, TypeVar
@@ -41,6 +45,7 @@ from shared.codes import DossierToken, decode, new_secret
 from shared.db import Database
 from shared.dossier_views import (
     ACCEPTED,
+    CHANNEL_ONLINE,
     CHANNELS,
     FEES_DUE,
     PROCESSING,
@@ -143,12 +148,13 @@ TRANSITIONS: Final[dict[int, frozenset[int]]] = {
 :meth:`DossierDesk.return_result`; 5 → 4 when the citizen brought what was missing."""
 
 FINAL_STATUSES: Final = frozenset(s for s, targets in TRANSITIONS.items() if not targets)
-OPEN_STATUSES: Final = frozenset({SUBMITTED, ACCEPTED, PROCESSING, SUPPLEMENT, FEES_DUE})
-"""Not yet processed: the deadline still runs."""
+OPEN_STATUSES: Final = frozenset({ACCEPTED, PROCESSING, SUPPLEMENT, FEES_DUE})
+"""Accepted and not yet processed: the deadline runs. Not 1 (submitted online): its legal clock
+starts only when the centre accepts it, so it is never late and cannot be rescheduled."""
 HANDOVER_STATUSES: Final = frozenset({ACCEPTED, PROCESSING, FEES_DUE})
 
 NEXT_STEP_KEYS: Final[dict[int, str]] = {
-    SUBMITTED: "dossier.next.wait",
+    SUBMITTED: "dossier.next.accept",
     ACCEPTED: "dossier.next.wait",
     PROCESSING: "dossier.next.wait",
     SUPPLEMENT: "dossier.next.supplement",
@@ -372,6 +378,51 @@ class DossierDesk:
         :class:`UnknownTicket`, :class:`DossierConfigError`. A repeated ``request_id`` returns
         the dossier it first made.
         """
+        return self._take(
+            form,
+            ACCEPTED,
+            "dossier.received",
+            ticket_id=ticket_id,
+            counter=counter,
+            received_at=received_at,
+            request_id=request_id,
+        )
+
+    def register(
+        self,
+        form: ReceiveForm,
+        *,
+        submitted_at: datetime | None = None,
+        request_id: str | None = None,
+    ) -> DossierView:
+        """Register a dossier submitted online (status 1, channel 2, whatever the form says).
+
+        It is numbered at once (the citizen follows it by its code and secret) and keeps the
+        procedure as it is now. Its due date is **provisional**: what it would be if the centre
+        accepted it at ``submitted_at``. The legal clock starts at :meth:`accept`, which computes
+        the due date again; until then the dossier is never late. Raises like :meth:`receive`.
+        """
+        return self._take(
+            replace(form, channel=CHANNEL_ONLINE),
+            SUBMITTED,
+            "dossier.registered",
+            ticket_id=None,
+            counter=None,
+            received_at=submitted_at,
+            request_id=request_id,
+        )
+
+    def _take(
+        self,
+        form: ReceiveForm,
+        status: int,
+        kind: str,
+        *,
+        ticket_id: int | None,
+        counter: int | None,
+        received_at: datetime | None,
+        request_id: str | None,
+    ) -> DossierView:
         problems = self.validate(form)
         if problems:
             raise DossierInvalid(problems)
@@ -459,7 +510,7 @@ class DossierDesk:
                 fee=procedure.fee if form.fee is None else form.fee,
                 fee_note=procedure.fee_note,
                 procedure_documents=list(procedure.documents or []),
-                status=ACCEPTED,
+                status=status,
                 channel=form.channel,
                 sets=form.sets,
                 result_delivery=form.result_delivery,
@@ -504,7 +555,7 @@ class DossierDesk:
                 )
             s.flush()
             view = self._view(s, dossier, utcnow(), cal)
-            self._event(s, "dossier.received", dossier, moment)
+            self._event(s, kind, dossier, moment)
             return view
 
         try:
@@ -742,10 +793,73 @@ class DossierDesk:
             raise DossierTransitionRefused("error.dossier_return_only", code=normalise_code(code))
 
         def change(s: Session, d: Dossier, c: Centre, cal: WorkCalendar, now: datetime) -> None:
-            self._move(d, status, now, cal)
+            if d.status == SUBMITTED and status == ACCEPTED:
+                self._accept(s, d, c, cal, now, None)
+            else:
+                self._move(d, status, now, cal)
             self._note(d, now, c.timezone, _status_name(status), note)
 
         return self._change(code, "dossier.status", change, now)
+
+    def accept(
+        self, code: str, *, counter: int | None = None, now: datetime | None = None
+    ) -> DossierView:
+        """Accept a dossier submitted online (1 → 2) at the counter: the legal clock starts.
+
+        The receipt time becomes ``now`` (the submission time stays in the dossier's note), the
+        due date and appointment are computed from it on the working calendar with the
+        procedure kept at registration, and the accepting clerk (and ``counter``) become the
+        receiver printed on Mẫu 01. To refuse instead: :meth:`refuse` (1 → 3, Mẫu 03).
+        Raises :class:`DossierTransitionRefused` (not at 1), :class:`UnknownCounter`,
+        :class:`DossierError` (``now`` before the submission).
+        """
+
+        def change(s: Session, d: Dossier, c: Centre, cal: WorkCalendar, now: datetime) -> None:
+            self._accept(s, d, c, cal, now, counter)
+
+        return self._change(code, "dossier.accepted", change, now)
+
+    def _accept(
+        self,
+        s: Session,
+        d: Dossier,
+        c: Centre,
+        cal: WorkCalendar,
+        now: datetime,
+        counter: int | None,
+    ) -> None:
+        if d.status != SUBMITTED:
+            raise DossierTransitionRefused(
+                code=d.code, current=_status_name(d.status), target=_status_name(ACCEPTED)
+            )
+        if now < d.received_at:
+            raise DossierError("error.dossier_accept_early", code=d.code)
+        counter_ref = None
+        if counter is not None:
+            counter_ref = s.scalar(
+                select(Counter.id).where(Counter.centre_id == c.id, Counter.number == counter)
+            )
+            if counter_ref is None:
+                raise UnknownCounter(number=counter)
+        submitted = f"{d.received_at.astimezone(zone(c.timezone)):%d/%m/%Y %H:%M}"
+        due = ensure_aware(
+            cal.due_at(now, days=d.processing_days, hours=d.processing_hours, cutoff=d.cutoff)
+        )
+        self._move(d, ACCEPTED, now, cal)
+        self._note(
+            d,
+            now,
+            c.timezone,
+            _status_name(ACCEPTED),
+            tr("dossier.note.submitted_online", language="vi", when=submitted),
+        )
+        d.received_at = now
+        d.due_at = due
+        d.appointment_at = due
+        if self.user_id is not None:
+            d.received_by = self.user_id
+        if counter_ref is not None:
+            d.counter_id = counter_ref
 
     def log_print(self, code: str, form: str, *, ok: bool, pages: int = 0) -> int:
         """Record that a form (``"01"`` …) or the thermal slip (``"slip"``) of the dossier was

@@ -725,6 +725,27 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "calendar.due": ("Hạn trả kết quả: {weekday} {due}", "Due: {weekday} {due}"),
     # --- dossiers: receiving, lifecycle, lookup ---------------------------------------------
+    "error.dossier_accept_early": (
+        "Không thể tiếp nhận hồ sơ {code} trước thời điểm nộp trực tuyến.",
+        "Dossier {code} cannot be accepted before it was submitted online.",
+    ),
+    "dossier.note.submitted_online": ("nộp trực tuyến lúc {when}", "submitted online at {when}"),
+    "dossier.next.accept": (
+        "Hồ sơ nộp trực tuyến đang chờ cán bộ kiểm tra và tiếp nhận. Ngày hẹn trả kết quả được "
+        "tính từ khi hồ sơ được tiếp nhận.",
+        "Your online dossier is waiting to be checked and accepted. The return date counts "
+        "from its acceptance.",
+    ),
+    "dossier.cli.online_counter": (
+        "Hồ sơ trực tuyến không gắn với phiếu hay quầy khi đăng ký; quầy được ghi khi tiếp "
+        "nhận: motcua dossier accept MÃ --counter N",
+        "An online dossier has no ticket or counter when registered; the counter is recorded "
+        "when it is accepted: motcua dossier accept CODE --counter N",
+    ),
+    "dossier.cli.registered": (
+        "Đã đăng ký hồ sơ trực tuyến {code} – mã tra cứu {secret} – chờ tiếp nhận",
+        "Online dossier {code} registered – lookup code {secret} – awaiting acceptance",
+    ),
     "error.dossier_invalid": (
         "Phiếu tiếp nhận chưa hợp lệ:\n{fields}",
         "The receiving form has mistakes:\n{fields}",
@@ -903,6 +924,12 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Bộ biểu mẫu {set} không có Mẫu {form} (có: {known})",
         "Form set {set} has no form {form} (it has: {known})",
     ),
+    "error.form_not_accepted": (
+        "Hồ sơ {code} nộp trực tuyến chưa được tiếp nhận: chưa in được giấy tiếp nhận và hẹn "
+        "trả. Tiếp nhận hồ sơ trước: motcua dossier accept {code}",
+        "Dossier {code} was submitted online and is not accepted yet: no receipt slip before "
+        "that. Accept it first: motcua dossier accept {code}",
+    ),
     "error.form_no_notice": (
         "Hồ sơ {code} chưa có phiếu Mẫu {form}",
         "Dossier {code} has no form {form} issued",
@@ -930,6 +957,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "The database holds several centres: choose one with --centre",
     ),
     # --- kiosk: dossier lookup screen --------------------------------------------------------
+    "kiosk.lookup.due_after_accept": (
+        "Chưa có — tính từ khi hồ sơ được tiếp nhận",
+        "Not yet — counted from when the dossier is accepted",
+    ),
     "kiosk.lookup.title": ("Tra cứu hồ sơ", "Track a dossier"),
     "kiosk.lookup.scan": (
         "Đưa mã QR trên giấy hẹn trả kết quả vào máy quét",
@@ -1275,6 +1306,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Mẫu {form} số {number}, {when}: {reason}",
         "Form {form} no. {number}, {when}: {reason}",
     ),
+    "counter.dossier.action.accept": ("Tiếp nhận hồ sơ trực tuyến", "Accept the online dossier"),
     "counter.dossier.action.hand_over": ("Chuyển xử lý", "Hand over"),
     "counter.dossier.action.step_result": ("Ghi kết quả bước", "Record a step result"),
     "counter.dossier.action.supplement": ("Yêu cầu bổ sung", "Request documents"),
@@ -1315,6 +1347,12 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Must be after the current appointment ({when})",
     ),
     "counter.dossier.dialog.cancel": ("Hủy", "Cancel"),
+    "counter.dossier.dialog.confirm.accept": (
+        "Tiếp nhận hồ sơ nộp trực tuyến sau khi đã kiểm tra đủ giấy tờ. Thời hạn giải quyết "
+        "tính từ lúc này; giấy tiếp nhận và hẹn trả (Mẫu 01) được in ngay.",
+        "Accept the dossier submitted online once its documents are checked. The processing "
+        "time counts from now; the receipt and appointment slip (Mẫu 01) prints at once.",
+    ),
     "counter.dossier.dialog.confirm.mark_ready": (
         "Xác nhận hồ sơ đã có kết quả (Đã xử lý xong). Tiến độ của hồ sơ được chốt lúc này.",
         "Confirm the result is ready. The dossier's timeliness is fixed now.",
@@ -1322,6 +1360,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "counter.dossier.dialog.confirm.return": (
         "Xác nhận đã trao kết quả cho công dân.",
         "Confirm the result was handed to the citizen.",
+    ),
+    "counter.dossier.done.accept": (
+        "Đã tiếp nhận hồ sơ {code}; hạn trả tính từ bây giờ.",
+        "Dossier {code} accepted; its due date counts from now.",
     ),
     "counter.dossier.done.hand_over": ("Đã chuyển hồ sơ {code}.", "Dossier {code} handed over."),
     "counter.dossier.done.step_result": (

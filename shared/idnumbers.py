@@ -176,6 +176,10 @@ def mask_id(number: str) -> str:
 
 
 def mask_name(name: str) -> str:
-    """A name as the kiosk shows it: ``"Nguyễn Văn An"`` → ``"N*** V*** A**"``."""
+    """A name as the kiosk shows it: ``"Nguyễn Văn An"`` → ``"N*** V*** A**"``.
+
+    Only the first character of each word, in upper case, stays; the result is NFC (the upper
+    case of some letters, e.g. "ΐ", is decomposed and is composed again here).
+    """
     words = nfc(name).split()
-    return " ".join(word[0].upper() + "*" * max(2, min(3, len(word))) for word in words)
+    return " ".join(nfc(word[0].upper()) + "*" * max(2, min(3, len(word))) for word in words)

@@ -85,6 +85,24 @@ def receive(motcua: Run, url: str, *extra: str, check: int | None = 0) -> Any:
     return done if check != 0 else as_json(done)
 
 
+def receive_bare(
+    motcua: Run, url: str, name: str, *extra: str, procedure: str = LAND, check: int | None = 0
+) -> subprocess.CompletedProcess[str]:
+    """``dossier receive`` with only the procedure, the applicant's name and ``extra``."""
+    return motcua(
+        "dossier",
+        "receive",
+        "--db",
+        url,
+        "--procedure",
+        procedure,
+        "--name",
+        name,
+        *extra,
+        check=check,
+    )
+
+
 def test_receive_prints_code_secret_and_due_date(motcua: Run, url: str) -> None:
     got = receive(motcua, url, "--user", "lan", "--sets", "2")
     assert got["code"] == f"{EID}-260424-0001"
@@ -97,9 +115,7 @@ def test_receive_prints_code_secret_and_due_date(motcua: Run, url: str) -> None:
     assert got["dossier"]["applicant"]["phone"] == "0912345678"
     again = receive(motcua, url)
     assert again["code"] == f"{EID}-260424-0002"
-    human = motcua(
-        "dossier", "receive", "--db", url, "--procedure", LAND, "--name", "Lê Văn Bình"
-    ).stdout
+    human = receive_bare(motcua, url, "Lê Văn Bình").stdout
     assert "Đã tiếp nhận hồ sơ" in human and EID in human
 
 
@@ -108,53 +124,13 @@ def test_invalid_input_is_refused_with_every_field(motcua: Run, url: str) -> Non
     assert "applicant.id_number" in done.stderr and "applicant.email" in done.stderr
     assert "mã tỉnh" in done.stderr
     assert set(as_json(done)["errors"]) == {"applicant.id_number", "applicant.email"}
-    english = motcua(
-        "dossier",
-        "receive",
-        "--db",
-        url,
-        "--lang",
-        "en",
-        "--procedure",
-        LAND,
-        "--name",
-        " ",
-        "--sets",
-        "0",
-        check=3,
-    )
+    english = receive_bare(motcua, url, " ", "--lang", "en", "--sets", "0", check=3)
     assert "applicant.name" in english.stderr and "Sets: from 1 to 99" in english.stderr
-    unknown = motcua(
-        "dossier", "receive", "--db", url, "--procedure", "9.999", "--name", "A", check=3
-    )
+    unknown = receive_bare(motcua, url, "A", procedure="9.999", check=3)
     assert "9.999" in unknown.stderr
-    usage = motcua(
-        "dossier",
-        "receive",
-        "--db",
-        url,
-        "--procedure",
-        LAND,
-        "--name",
-        "A",
-        "--id-type",
-        "bogus",
-        check=2,
-    )
+    usage = receive_bare(motcua, url, "A", "--id-type", "bogus", check=2)
     assert "--id-type" in usage.stderr
-    bad_time = motcua(
-        "dossier",
-        "receive",
-        "--db",
-        url,
-        "--procedure",
-        LAND,
-        "--name",
-        "A",
-        "--received-at",
-        "hôm qua",
-        check=3,
-    )
+    bad_time = receive_bare(motcua, url, "A", "--received-at", "hôm qua", check=3)
     assert "ISO" in bad_time.stderr
     listed = as_json(motcua("dossier", "list", "--db", url, "--json"))
     assert listed["dossiers"] == []

@@ -465,6 +465,36 @@ def test_supplement_request_prints_form_02(
     assert window.detail.print_buttons["02"].isVisibleTo(window.detail)
 
 
+def test_an_online_dossier_is_accepted_here_and_its_receipt_printed(
+    qtbot: Any, dossiers: Any, sample_db: Database, tmp_path: Path
+) -> None:
+    window = dossiers
+    online = DossierDesk(sample_db, None).register(
+        ReceiveForm(procedure_code="1.001193", applicant=Party(kind="person", name="Lê Văn Bình"))
+    )
+    assert online.status == 1
+    target = tmp_path / "mau01.pdf"
+    window.choose_printer = lambda title, landscape: pdf_printer(target)
+    window.tabs.setCurrentIndex(1)
+    with qtbot.waitSignal(window.dossier_shown, timeout=WAIT):
+        window.open_dossier(online.code)
+    detail = window.detail
+    # Before acceptance: only "accept" (and refuse) are offered, and no receipt slip.
+    assert detail.buttons["accept"].isVisibleTo(detail)
+    assert not detail.buttons["mark_ready"].isVisibleTo(detail)
+    assert not detail.print_buttons["01"].isVisibleTo(detail)
+    assert not detail.print_buttons["slip"].isVisibleTo(detail)
+    dialog = window.open_action("accept")
+    with qtbot.waitSignal(window.printed, timeout=WAIT) as printed:
+        ok(qtbot, dialog)
+    assert printed.args[0] == "01" and pdf_pages(target) == 2  # both copies of Mẫu 01
+    view = detail.view
+    assert view.status == 2 and view.counter == window.counter
+    assert not detail.buttons["accept"].isVisibleTo(detail)
+    assert detail.print_buttons["01"].isVisibleTo(detail)
+    assert len(events_of(sample_db, "dossier.accepted")) == 1
+
+
 def ok(qtbot: Any, dialog: Any) -> None:
     button = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -586,12 +616,16 @@ def test_save_pdf_writes_the_forms_pdf(qtbot: Any, dossiers: Any, tmp_path: Path
     assert target.read_bytes().startswith(b"%PDF") and pdf_pages(target) == 2
 
 
+def on_printer(printer: FakePrinter) -> Settings:
+    """Settings that send the thermal slip to ``printer``."""
+    return Settings(
+        printer=PrinterSettings(kind="network", host=printer.host, port=printer.port)  # type: ignore[call-arg]
+    )
+
+
 def test_the_thermal_slip_goes_to_the_ticket_printer(qtbot: Any, make_counter: Any) -> None:
     with FakePrinter("ok") as printer:
-        settings = Settings(
-            printer=PrinterSettings(kind="network", host=printer.host, port=printer.port)  # type: ignore[call-arg]
-        )
-        window = open_dossiers(qtbot, make_counter(settings))
+        window = open_dossiers(qtbot, make_counter(on_printer(printer)))
         receive_by_keyboard(qtbot, window)
         assert window.result.print_a4.hasFocus()
         with qtbot.waitSignal(window.printed, timeout=WAIT) as printed:
@@ -606,10 +640,7 @@ def test_the_thermal_slip_goes_to_the_ticket_printer(qtbot: Any, make_counter: A
 
 def test_a_printer_failure_is_said_in_the_panel(qtbot: Any, make_counter: Any) -> None:
     with FakePrinter("paper_out") as printer:
-        settings = Settings(
-            printer=PrinterSettings(kind="network", host=printer.host, port=printer.port)  # type: ignore[call-arg]
-        )
-        window = open_dossiers(qtbot, make_counter(settings))
+        window = open_dossiers(qtbot, make_counter(on_printer(printer)))
         receive_by_keyboard(qtbot, window)
         qtbot.mouseClick(window.result.print_slip, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: window.result.status.objectName() == "bar_error", timeout=WAIT)

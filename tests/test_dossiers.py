@@ -19,12 +19,14 @@ from shared.codes import encode_dossier, encode_ticket
 from shared.db import Database
 from shared.dossier_views import (
     ACCEPTED,
+    CHANNEL_ONLINE,
     FEES_DUE,
     PROCESSING,
     REFUSED,
     RESULT_READY,
     RETURNED,
     STOPPED,
+    SUBMITTED,
     SUPPLEMENT,
     WITHDRAWN,
     DocumentLine,
@@ -50,11 +52,12 @@ from shared.errors import (
     LookupSlowDown,
     MalformedCode,
     TamperedCode,
+    UnknownCounter,
     UnknownDossier,
     UnknownProcedure,
 )
 from shared.i18n import set_language
-from shared.models import Dossier, DossierSequence, Event
+from shared.models import Dossier, DossierSequence, Event, LookupGuard
 from shared.users import add_user
 from shared.workcal import prefill
 
@@ -354,6 +357,113 @@ def test_post_delivery_needs_an_address(desk: DossierDesk) -> None:
     )
 
 
+# --- submitted online (status 1) ---------------------------------------------------------------
+
+SATURDAY_NIGHT = local(2026, 4, 25, 22, 0)
+"""An online submission on a non-working day, before the Giỗ Tổ make-up day (Monday 27/4)."""
+
+
+def test_an_online_dossier_waits_at_1_and_its_clock_starts_at_acceptance(
+    db: Database, desk: DossierDesk
+) -> None:
+    online = desk.register(form(), submitted_at=SATURDAY_NIGHT, request_id="portal-1")
+    assert online.status == SUBMITTED and online.channel == CHANNEL_ONLINE
+    assert online.code == f"{EID}-260425-0001"  # numbered at once: the citizen follows it
+    assert online.received_at == SATURDAY_NIGHT
+    assert online.timeliness is None and online.counter is None
+    assert desk.register(form(), submitted_at=SATURDAY_NIGHT, request_id="portal-1") == online
+    # The legal clock has not started: never late, whatever the provisional date says.
+    much_later = local(2026, 7, 1, 9, 0)
+    assert desk.show(online.code, now=much_later).timeliness is None
+    assert [(r.code, r.late) for r in desk.search(now=much_later)] == [(online.code, False)]
+    public = lookup(db, online.code, online.secret, now=much_later)
+    assert public.status == SUBMITTED and public.timeliness is None
+    assert public.next_step == "dossier.next.accept"
+    # Accepted on Tuesday 28/4 at 09:00 at counter 1: 8 working days from then (29/4, 4–8/5,
+    # 11/5, 12/5), not from the submission.
+    accepted_at = local(2026, 4, 28, 9, 0)
+    view = desk.accept(online.code.lower(), counter=1, now=accepted_at)
+    assert view.status == ACCEPTED and view.code == online.code
+    assert view.received_at == accepted_at
+    assert view.due_at == view.appointment_at == local(2026, 5, 12, 9, 0)
+    assert view.received_by == "Trần Thị Lan" and view.counter == 1
+    assert "nộp trực tuyến lúc 25/04/2026 22:00" in view.note
+    assert view.timeliness == "early"  # measured from now on against the new due date
+    with pytest.raises(DossierTransitionRefused):
+        desk.accept(online.code, now=accepted_at)
+    with db.transaction(readonly=True) as s:
+        kinds = list(
+            s.scalars(select(Event.kind).where(Event.dossier_id == view.id).order_by(Event.id))
+        )
+    assert kinds[0] == "dossier.registered" and kinds[-1] == "dossier.accepted"
+
+
+def test_a_same_day_online_dossier_counts_from_its_acceptance(desk: DossierDesk) -> None:
+    online = desk.register(form("1.001193"), submitted_at=local(2026, 4, 24, 10, 0))
+    assert online.due_at == local(2026, 4, 24, 17, 0)  # provisional: as if accepted at 10:00
+    # Accepted after the 15:00 cut-off on Friday: due on the next working day, Tuesday 28/4.
+    view = desk.accept(online.code, now=local(2026, 4, 24, 15, 30))
+    assert view.due_at == local(2026, 4, 28, 17, 0)
+
+
+def test_an_online_dossier_is_refused_withdrawn_or_accepted_by_status(
+    desk: DossierDesk,
+) -> None:
+    submitted = local(2026, 4, 24, 10, 0)
+    refused = desk.register(form(), submitted_at=submitted).code
+    view = desk.refuse(refused, "Hồ sơ không thuộc thẩm quyền", now=local(2026, 4, 24, 11, 0))
+    assert view.status == REFUSED and view.notices[-1].number == "1/TCHS"
+    with pytest.raises(DossierTransitionRefused):
+        desk.accept(refused)
+    withdrawn = desk.register(form(), submitted_at=submitted).code
+    assert desk.set_status(withdrawn, WITHDRAWN).status == WITHDRAWN
+    waiting = desk.register(form(), submitted_at=submitted).code
+    for refused_move in (
+        lambda: desk.set_status(waiting, PROCESSING),
+        lambda: desk.mark_ready(waiting),
+        lambda: desk.hand_over(waiting, "Văn phòng đăng ký đất đai"),
+        lambda: desk.reschedule(waiting, local(2026, 6, 1, 9, 0), "Chưa tiếp nhận"),
+        lambda: desk.request_supplement(waiting, (), "Thiếu"),
+    ):
+        with pytest.raises(DossierTransitionRefused):
+            refused_move()
+    with pytest.raises(DossierError) as early:
+        desk.accept(waiting, now=local(2026, 4, 24, 9, 59))
+    assert early.value.exit_code == 3 and waiting in early.value.message
+    with pytest.raises(UnknownCounter):
+        desk.accept(waiting, counter=99, now=local(2026, 4, 28, 9, 0))
+    # "status --set 2" is an acceptance too: the due date counts from it.
+    view = desk.set_status(waiting, ACCEPTED, "Đủ hồ sơ", now=local(2026, 4, 28, 9, 0))
+    assert view.status == ACCEPTED and view.due_at == local(2026, 5, 12, 9, 0)
+    assert "Đủ hồ sơ" in view.note
+    # A dossier received at the counter never goes back to 1.
+    counter = desk.receive(form(), received_at=FRIDAY).code
+    with pytest.raises(DossierTransitionRefused):
+        desk.accept(counter)
+
+
+def test_online_register_and_accept_from_the_command_line(
+    db_url: str, desk: DossierDesk, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from shared.cli import main
+
+    base = ["dossier", "receive", "--db", db_url, "--procedure", "1.013831", "--name", NAME]
+    assert main([*base, "--online", "--received-at", "2026-04-25T22:00", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["status"] == SUBMITTED and got["dossier"]["channel"] == CHANNEL_ONLINE
+    assert main([*base, "--online", "--counter", "1"]) == 3
+    assert "accept" in capsys.readouterr().err
+    accept = ["dossier", "accept", got["code"], "--db", db_url, "--user", "lan"]
+    assert main([*accept, "--at", "2026-04-28T09:00", "--counter", "1", "--json"]) == 0
+    done = json.loads(capsys.readouterr().out)
+    assert done["status"] == ACCEPTED
+    assert done["received_at"] == "2026-04-28T02:00:00+00:00"
+    assert done["due_at"] == "2026-05-12T02:00:00+00:00"
+    assert done["dossier"]["received_by"] == "Trần Thị Lan"
+    assert main(accept) == 3  # already accepted
+    assert "Được tiếp nhận" in capsys.readouterr().err
+
+
 # --- lifecycle -------------------------------------------------------------------------------
 
 
@@ -504,6 +614,51 @@ def test_search_puts_late_dossiers_first(desk: DossierDesk) -> None:
     assert all(not hasattr(r, "phone") for r in rows)
 
 
+def _search_fixture(url: str) -> dict[str, list[str]]:
+    """The same dossiers on a fresh database; the codes of a few searches."""
+    database = Database(url)
+    try:
+        database.upgrade()
+        import_catalog(database, parse_catalog(catalog()))
+        prefill(database, 2026)
+        desk = DossierDesk(database, "TEST")
+        birth = "1.001193"  # due the same day at 17:00 before the cut-off
+        made = [
+            desk.receive(form(), received_at=FRIDAY).code,  # due 11/5: not late
+            desk.receive(form(birth), received_at=FRIDAY).code,  # late
+            desk.receive(form(birth, name="Lê Văn Bình"), received_at=FRIDAY).code,  # late, tie
+            desk.receive(form(birth), received_at=local(2026, 4, 23, 9, 0)).code,  # late, earlier
+            desk.register(form(birth), submitted_at=local(2026, 4, 22, 9, 0)).code,  # 1: never
+            desk.receive(form(), received_at=FRIDAY).code,  # due 11/5, tie with the first
+            desk.receive(form(birth, name="Ngô Thị Ý"), received_at=local(2026, 4, 22, 8, 0)).code,
+        ]
+        desk.mark_ready(made[6], now=local(2026, 4, 28, 8, 0))  # ready late: late for good
+        desk.set_status(made[1], PROCESSING)
+        now = local(2026, 4, 28, 9, 0)
+        return {
+            "made": made,
+            "all": [r.code for r in desk.search(now=now)],
+            "late": [r.code for r in desk.search(now=now) if r.late],
+            "nguyen": [r.code for r in desk.search("nguyen van", now=now)],
+            "birth": [r.code for r in desk.search("khai sinh", status=ACCEPTED, now=now)],
+        }
+    finally:
+        database.dispose()
+
+
+@pytest.mark.postgres
+def test_search_gives_the_same_order_on_sqlite_and_postgresql(sqlite_url: str, pg_url: str) -> None:
+    on_sqlite, on_postgres = _search_fixture(sqlite_url), _search_fixture(pg_url)
+    assert on_sqlite == on_postgres
+    land, birth, binh, earlier, online, land2, ready = on_sqlite["made"]
+    # Late first (by due date, then by number), then the rest by due date; the online dossier
+    # at 1 is never late although its provisional date is past.
+    assert on_sqlite["all"] == [ready, earlier, birth, binh, online, land, land2]
+    assert on_sqlite["late"] == [ready, earlier, birth, binh]
+    assert on_sqlite["nguyen"] == [earlier, birth, online, land, land2]
+    assert on_sqlite["birth"] == [earlier, binh]
+
+
 def test_the_tracking_book_and_its_csv(desk: DossierDesk, tmp_path: Path) -> None:
     a = desk.receive(form(), received_at=FRIDAY).code
     b = desk.receive(form("1.001193", name="Lê Văn Bình"), received_at=FRIDAY).code
@@ -611,6 +766,33 @@ def test_repeated_wrong_lookups_are_slowed_down_for_every_kiosk(
         kiosk_a.dispose()
         kiosk_b.dispose()
     assert wait_after(100) == 900
+
+
+def test_garbage_scans_are_refused_but_never_slowed_down(db: Database, desk: DossierDesk) -> None:
+    """A scanner mis-reading or a citizen ID card's QR is common and cannot guess a secret: it
+    is refused at once, every time, and locks nothing for the next citizen at that kiosk."""
+    view = desk.receive(form(), received_at=FRIDAY)
+    t = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
+    good = encode_dossier(view.code, view.secret)
+    garbage = [
+        "",
+        "\r\n",
+        f"{CCCD}|{NAME}|01011985",
+        good[:-1] + ("A" if good[-1] != "A" else "B"),  # damaged check
+        good.lower().replace("motcua", "MOTCUA"),
+        "MOTCUA:D1:" + "9" * 600,
+        "https://example.vn/?t=nothing",
+    ]
+    for _ in range(5):
+        for text_ in garbage:
+            with pytest.raises(LookupRefused) as caught:
+                lookup_scan(db, text_, client="kiosk-1", now=t)
+            assert type(caught.value) is LookupRefused
+        with pytest.raises(LookupRefused):
+            lookup(db, "not a code", view.secret, client="kiosk-1", now=t)
+    with db.transaction(readonly=True) as s:
+        assert s.scalar(select(func.count()).select_from(LookupGuard)) == 0
+    assert lookup_scan(db, good, client="kiosk-1", now=t).code == view.code
 
 
 # --- personal data in the log ------------------------------------------------------------------

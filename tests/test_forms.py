@@ -22,6 +22,7 @@ from shared.codes import DossierToken
 from shared.codes import decode as decode_token
 from shared.dossier_views import DocumentLine, DossierView, NoticeView, Party
 from shared.forms import (
+    DossierNotAccepted,
     FormDataMissing,
     FormOptions,
     FormSetError,
@@ -422,6 +423,16 @@ def test_a_notice_form_without_its_notice_is_refused() -> None:
         with pytest.raises(FormDataMissing) as error:
             build_form(form, dossier)
         assert CODE in error.value.message and form in error.value.message
+
+
+def test_no_receipt_slip_before_an_online_dossier_is_accepted() -> None:
+    online = replace(sample_dossier(), status=1, channel=2)
+    for make in (lambda: build_form("01", online), lambda: dossier_slip_print(online)):
+        with pytest.raises(DossierNotAccepted) as error:
+            make()
+        assert CODE in error.value.message and error.value.exit_code == 3
+    assert build_form("05", online).pages  # the control sheet is not a promise of a date
+    assert build_form("01", replace(online, status=2)).pages
 
 
 # --- Mẫu 05 and 06 --------------------------------------------------------------------------

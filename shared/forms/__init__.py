@@ -19,6 +19,7 @@ from pathlib import Path
 from PIL import Image
 
 from shared.forms.build import (
+    DossierNotAccepted,
     FormData,
     FormDataMissing,
     FormDocument,
@@ -41,6 +42,7 @@ from shared.forms.raster import render_page
 __all__ = [
     "DEFAULT_SET",
     "FormData",
+    "DossierNotAccepted",
     "FormDataMissing",
     "FormDocument",
     "FormOptions",

@@ -21,8 +21,15 @@ from typing import Any, Final
 
 from shared.clock import DEFAULT_TIMEZONE, zone
 from shared.codes import encode_dossier
-from shared.dossier_views import BookRow, DocumentLine, DossierView, HandoverView, NoticeView
-from shared.errors import EXIT_USAGE, MotcuaError
+from shared.dossier_views import (
+    SUBMITTED,
+    BookRow,
+    DocumentLine,
+    DossierView,
+    HandoverView,
+    NoticeView,
+)
+from shared.errors import EXIT_REFUSED, EXIT_USAGE, MotcuaError
 from shared.forms.fonts import metrics
 from shared.forms.formset import (
     DEFAULT_SET,
@@ -73,6 +80,13 @@ BAR_MODULE: Final = 25.4 * 2 / 150
 BAR_HEIGHT: Final = 8.0
 SIGN_SPACE: Final = 20.0
 SIGN_SPACE_MIN: Final = 12.0
+
+
+class DossierNotAccepted(MotcuaError):
+    """A receipt slip asked for a dossier submitted online and not yet accepted."""
+
+    exit_code = EXIT_REFUSED
+    key = "error.form_not_accepted"
 
 
 class FormDataMissing(MotcuaError):
@@ -632,6 +646,8 @@ def build_form(
     else:
         if not isinstance(data, DossierView):
             raise TypeError(f"form {spec.number} prints a DossierView")
+        if spec.receipt and data.status == SUBMITTED:
+            raise DossierNotAccepted(code=data.code)
         notice = _pick_notice(data, spec.number) if spec.source == "notice" else None
         values = dossier_values(data, form_set, options, notice)
         missing = notice.missing if notice is not None else ()

@@ -170,6 +170,9 @@ class FormSpec:
     """(key, label) per copy, in print order; empty: one copy without a label."""
     barcode: bool
     header: bool
+    receipt: bool = False
+    """The receipt and appointment slip: printed only once the dossier is accepted (a dossier
+    submitted online has no legal due date before that)."""
 
 
 @dataclass(frozen=True)
@@ -301,7 +304,7 @@ class _Reader:
         where = f'forms."{number}"'
         known = {
             "layout", "source", "title", "number", "subtitle", "addressee", "body",
-            "signatures", "copies", "barcode", "header",
+            "signatures", "copies", "barcode", "header", "receipt",
         }  # fmt: skip
         form = self.table(node, where, known, {"layout", "source", "title", "body"})
         layout = form["layout"]
@@ -346,9 +349,10 @@ class _Reader:
                         raise self.fail(field, f"không có liên / no copy “{key}”")
         barcode = self.boolean(form.get("barcode", False), f"{where}.barcode")
         header = self.boolean(form.get("header", True), f"{where}.header")
+        receipt = self.boolean(form.get("receipt", False), f"{where}.receipt")
         return FormSpec(
             number, layout, source, title, number_line, subtitle, addressee, body, signatures,
-            copies, barcode, header,
+            copies, barcode, header, receipt,
         )  # fmt: skip
 
     def array(self, node: object, field: str) -> list[Any]:

@@ -15,11 +15,11 @@ from typing import Any
 from PIL import Image
 
 from shared.codes import encode_dossier
-from shared.dossier_views import DossierView
-from shared.forms.build import FormOptions
+from shared.dossier_views import SUBMITTED, DossierView
+from shared.forms.build import DossierNotAccepted, FormOptions
 from shared.forms.formset import load_form_set
 from shared.printing.escpos import encode_image
-from shared.printing.jobs import PrintResult
+from shared.printing.jobs import PrintResult, save_print
 from shared.printing.layout import PrinterProfile
 from shared.printing.printers import print_bytes, printer_label
 from shared.printing.slip import DossierSlipPrint, render_dossier_slip
@@ -30,7 +30,12 @@ log = logging.getLogger("motcua.print")
 def dossier_slip_print(
     dossier: DossierView, options: FormOptions | None = None
 ) -> DossierSlipPrint:
-    """What the thermal slip says for ``dossier`` (the citizen's copy: secret and QR)."""
+    """What the thermal slip says for ``dossier`` (the citizen's copy: secret and QR).
+
+    Like Mẫu 01 it promises a return date, so a dossier submitted online and not yet accepted
+    has none (:class:`~shared.forms.build.DossierNotAccepted`)."""
+    if dossier.status == SUBMITTED:
+        raise DossierNotAccepted(code=dossier.code)
     options = options or FormOptions()
     common = load_form_set(options.form_set).common
     if dossier.result_delivery == "post":
@@ -74,21 +79,7 @@ def print_dossier_slip(
     image = render_thermal_slip(dossier, profile, FormOptions.from_settings(settings))
     payload = encode_image(image, cut=profile.cutter, feed_blank=settings.printer.feed_blank)
     if png is not None or escpos is not None:
-        if png is not None:
-            png.parent.mkdir(parents=True, exist_ok=True)
-            image.save(png, format="PNG", optimize=True)
-        if escpos is not None:
-            escpos.parent.mkdir(parents=True, exist_ok=True)
-            escpos.write_bytes(payload)
-        return PrintResult(
-            False,
-            "",
-            len(payload),
-            image.width,
-            image.height,
-            str(png) if png else None,
-            str(escpos) if escpos else None,
-        )
+        return save_print(image, payload, png, escpos)
     label = printer_label(settings.printer)
     print_bytes(settings.printer, payload)
     log.info("dossier slip printed on %s (%d bytes)", label, len(payload))
