@@ -207,6 +207,13 @@ def _parse_date(value: str) -> date:
         raise MotcuaError("dossier.cli.bad_date", value=value) from None
 
 
+def _iso(moment: datetime, tz: str) -> str:
+    """A date-time for JSON in the centre's local time: ``2026-05-27T16:00:00+07:00``."""
+    from shared.clock import zone
+
+    return moment.astimezone(zone(tz)).isoformat()
+
+
 def _state_line(view: Any, tz: str) -> str:
     from shared.dossier_views import STATUS_KEYS
 
@@ -220,7 +227,7 @@ def _state_line(view: Any, tz: str) -> str:
 
 def _emit_view(ctx: Context, desk: DossierDesk, view: Any) -> int:
     tz = desk.timezone()
-    data = {"code": view.code, "status": view.status, "dossier": view.to_json()}
+    data = {"code": view.code, "status": view.status, "dossier": view.to_json(tz)}
     return ctx.emit(data, lambda: _state_line(view, tz))
 
 
@@ -278,9 +285,9 @@ def cmd_receive(ctx: Context) -> int:
         "code": view.code,
         "secret": view.secret,
         "status": view.status,
-        "received_at": view.received_at.isoformat(),
-        "due_at": view.due_at.isoformat(),
-        "dossier": view.to_json(),
+        "received_at": _iso(view.received_at, tz),
+        "due_at": _iso(view.due_at, tz),
+        "dossier": view.to_json(tz),
     }
     key = "dossier.cli.registered" if a.online else "dossier.cli.received"
     return ctx.emit(
@@ -298,9 +305,9 @@ def cmd_accept(ctx: Context) -> int:
     data = {
         "code": view.code,
         "status": view.status,
-        "received_at": view.received_at.isoformat(),
-        "due_at": view.due_at.isoformat(),
-        "dossier": view.to_json(),
+        "received_at": _iso(view.received_at, tz),
+        "due_at": _iso(view.due_at, tz),
+        "dossier": view.to_json(tz),
     }
     return ctx.emit(
         data,
@@ -321,9 +328,9 @@ def cmd_status(ctx: Context) -> int:
         "code": row.code,
         "status": row.status,
         "procedure_code": row.procedure_code,
-        "received_at": row.received_at.isoformat(),
-        "due_at": row.due_at.isoformat(),
-        "appointment_at": row.appointment_at.isoformat(),
+        "received_at": _iso(row.received_at, tz),
+        "due_at": _iso(row.due_at, tz),
+        "appointment_at": _iso(row.appointment_at, tz),
         "timeliness": row.timeliness,
         "late": row.late,
     }
@@ -357,7 +364,7 @@ def cmd_show(ctx: Context) -> int:
             )
         return "\n".join(lines)
 
-    return ctx.emit({"code": view.code, "status": view.status, "dossier": view.to_json()}, human)
+    return ctx.emit({"code": view.code, "status": view.status, "dossier": view.to_json(tz)}, human)
 
 
 def cmd_list(ctx: Context) -> int:
@@ -377,7 +384,7 @@ def cmd_list(ctx: Context) -> int:
             for r in rows
         )
 
-    return ctx.emit({"dossiers": [r.to_json() for r in rows]}, human)
+    return ctx.emit({"dossiers": [r.to_json(tz) for r in rows]}, human)
 
 
 def cmd_handover(ctx: Context) -> int:
@@ -444,7 +451,7 @@ def cmd_lookup(ctx: Context) -> int:
         ]
         return "\n".join(lines)
 
-    return ctx.emit({"lookup": view.to_json()}, human)
+    return ctx.emit({"lookup": view.to_json(tz)}, human)
 
 
 def cmd_book(ctx: Context) -> int:
@@ -454,7 +461,7 @@ def cmd_book(ctx: Context) -> int:
     desk = open_desk(ctx)
     rows = desk.tracking_book(_parse_date(a.date_from), _parse_date(a.date_to))
     tz = desk.timezone()
-    data: dict[str, Any] = {"rows": [r.to_json() for r in rows]}
+    data: dict[str, Any] = {"rows": [r.to_json(tz) for r in rows]}
     if a.csv is not None:
         path = book_csv(rows, a.csv, tz)
         data["csv"] = str(path)

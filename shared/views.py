@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+def _jsonable(value: Any, tz: tzinfo | None = None) -> Any:
+    if isinstance(value, datetime):
+        if tz is not None and value.tzinfo is not None:
+            value = value.astimezone(tz)
+        return value.isoformat()
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: _jsonable(v, tz) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [_jsonable(v, tz) for v in value]
     return value
 
 
 class JsonView:
-    def to_json(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))  # type: ignore[call-overload]
+    def to_json(self, timezone: str | None = None) -> dict[str, Any]:
+        """Plain JSON data; with ``timezone`` ("Asia/Ho_Chi_Minh") every date-time is written in
+        that zone's local time (the same instant, e.g. ``2026-05-27T16:00:00+07:00``)."""
+        tz = ZoneInfo(timezone) if timezone else None
+        return _jsonable(asdict(self), tz)  # type: ignore[call-overload]
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,10 @@ def test_receive_prints_code_secret_and_due_date(motcua: Run, url: str) -> None:
     assert len(got["secret"]) == 8
     assert got["status"] == 2
     # Friday 24/4/2026 14:30 + 8 working days, Giỗ Tổ make-up day and 30/4–1/5 off.
-    assert got["due_at"] == "2026-05-11T07:30:00+00:00"
+    # Written in the centre's local time (the same instant as 07:30 UTC).
+    assert got["due_at"] == "2026-05-11T14:30:00+07:00"
+    assert got["dossier"]["due_at"] == got["due_at"]
+    assert got["dossier"]["received_at"] == "2026-04-24T14:30:00+07:00"
     assert got["dossier"]["received_by"] == "Trần Thị Lan"
     assert got["dossier"]["sets"] == 2
     assert got["dossier"]["applicant"]["phone"] == "0912345678"

@@ -457,8 +457,8 @@ def test_online_register_and_accept_from_the_command_line(
     assert main([*accept, "--at", "2026-04-28T09:00", "--counter", "1", "--json"]) == 0
     done = json.loads(capsys.readouterr().out)
     assert done["status"] == ACCEPTED
-    assert done["received_at"] == "2026-04-28T02:00:00+00:00"
-    assert done["due_at"] == "2026-05-12T02:00:00+00:00"
+    assert done["received_at"] == "2026-04-28T09:00:00+07:00"  # local time
+    assert done["due_at"] == "2026-05-12T09:00:00+07:00"
     assert done["dossier"]["received_by"] == "Trần Thị Lan"
     assert main(accept) == 3  # already accepted
     assert "Được tiếp nhận" in capsys.readouterr().err
