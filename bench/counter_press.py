@@ -28,6 +28,7 @@ import argparse
 import multiprocessing as mp
 import os
 import queue as queue_mod
+import random
 import shutil
 import sqlite3
 import time
@@ -84,8 +85,17 @@ def catalog_text() -> str:
 # --- background callers --------------------------------------------------------------------------
 
 
-def caller(url: str, index: int, ready: Any, go: Any, stop: Any, out: Any) -> None:
+def caller(
+    url: str,
+    index: int,
+    ready: Any,
+    go: Any,
+    stop: Any,
+    out: Any,
+    pace_ms: tuple[float, float] = (0.0, 0.0),
+) -> None:
     counter = background_counter(index)
+    pacing = random.Random(index)
     try:
         db = Database(url)
         engine = QueueEngine(db, CENTRE)
@@ -96,6 +106,11 @@ def caller(url: str, index: int, ready: Any, go: Any, stop: Any, out: Any) -> No
         lat: list[float] = []
         t_start = time.perf_counter()
         while not stop.is_set():
+            if pace_ms[1] > 0:
+                # A clerk between two presses (0: flat out, the stress case).
+                stop.wait(pacing.uniform(*pace_ms) / 1000)
+                if stop.is_set():
+                    break
             t0 = time.perf_counter()
             got = engine.call_next(counter)
             lat.append(time.perf_counter() - t0)
@@ -129,7 +144,7 @@ def caller(url: str, index: int, ready: Any, go: Any, stop: Any, out: Any) -> No
 class Background:
     """The 16 calling processes; :meth:`close` always stops them (terminate, then kill)."""
 
-    def __init__(self, url: str, count: int) -> None:
+    def __init__(self, url: str, count: int, pace_ms: tuple[float, float] = (0.0, 0.0)) -> None:
         ctx = mp.get_context("spawn")
         self.go, self.stop_event = ctx.Event(), ctx.Event()
         self.out: Any = ctx.Queue()
@@ -137,7 +152,7 @@ class Background:
         self.procs = [
             ctx.Process(
                 target=caller,
-                args=(url, i, self.readies[i], self.go, self.stop_event, self.out),
+                args=(url, i, self.readies[i], self.go, self.stop_event, self.out, pace_ms),
                 daemon=True,
             )
             for i in range(count)
@@ -447,12 +462,18 @@ def top_up(db: Database, engine: QueueEngine) -> None:
                 engine.issue(service)
 
 
-def measure(url: str, n: int, background: int, max_seconds: float) -> dict[str, Any]:
+def measure(
+    url: str,
+    n: int,
+    background: int,
+    max_seconds: float,
+    pace_ms: tuple[float, float] = (0.0, 0.0),
+) -> dict[str, Any]:
     from sqlalchemy import select
 
     from shared.models import Counter
 
-    bg = Background(url, background)
+    bg = Background(url, background, pace_ms)
     window = None
     db = Database(url)
     try:
@@ -548,6 +569,13 @@ def main(argv: list[str] | None = None) -> None:
         "--per-service", type=int, default=1500, help="waiting tickets pre-filled per service"
     )
     parser.add_argument(
+        "--pace-ms",
+        default="0,0",
+        metavar="MIN,MAX",
+        help="each background caller waits MIN–MAX ms between two calls, like a clerk; "
+        "0,0 (the default): flat out, the stress case",
+    )
+    parser.add_argument(
         "--max-seconds",
         type=float,
         default=45.0,
@@ -555,6 +583,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     backends = [b.strip() for b in args.backends.split(",")]
+    low, _, high = args.pace_ms.partition(",")
+    pace = (float(low), float(high or low))
 
     t_begin = time.perf_counter()
     scratch = scratch_dir("motcua-bench-press-")
@@ -604,14 +634,16 @@ def main(argv: list[str] | None = None) -> None:
                 flush=True,
             )
             load_before = os.getloadavg()
-            run = measure(url, args.n, args.background, args.max_seconds)
+            run = measure(url, args.n, args.background, args.max_seconds, pace)
+            run["pace_ms"] = list(pace)
             run["backend"] = backend
             # The machine is shared: how busy it was (besides our 17 processes) matters.
             run["loadavg_1min"] = {"before": load_before[0], "after": os.getloadavg()[0]}
             run["aim_met"] = run["shown"]["p95_ms"] <= AIMS_MS[backend]
             results["runs"].append(run)
             bgr = run["background"]
-            note = f"{args.background} ({bgr['calls_per_s']:,.0f} calls/s"
+            paced = f", each every {pace[0]:g}–{pace[1]:g} ms" if pace[1] else ", flat out"
+            note = f"{args.background}{paced} ({bgr['calls_per_s']:,.0f} calls/s"
             note += f", {bgr['empty']} empty)" if bgr["empty"] else ")"
             table.append(
                 [
@@ -687,7 +719,7 @@ def main(argv: list[str] | None = None) -> None:
             pg.stop()
         shutil.rmtree(scratch, ignore_errors=True)
     results["runtime_s"] = time.perf_counter() - t_begin
-    path = write_results(NAME, results)
+    path = write_results(NAME if not pace[1] else f"{NAME}_paced", results)
     print()
     print(f"Total runtime {results['runtime_s']:.1f} s; results in {path}")
 

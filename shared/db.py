@@ -218,7 +218,7 @@ class Database:
         return HEAD_REVISION
 
 
-_BEGIN_RETRY_S = (0.0002, 0.001)
+_BEGIN_RETRY_S = (0.001, 0.004)
 """Sleep between two tries for SQLite's write lock: short and random, the same for every try."""
 
 
@@ -231,6 +231,14 @@ def _begin_immediate(dbapi_connection: sqlite3.Connection, timeout: float) -> No
     ``counter_press``). Here every try is alike (busy timeout 0 for this statement, a short random
     sleep between tries), so the lock goes to whoever is waiting, and no writer starves. Once the
     transaction has begun it holds the lock: the other statements keep the normal busy timeout.
+
+    The price, measured side by side (``bench.call_next``, 16 processes calling flat out on 2
+    cores): p50 28 ms and p95 175 ms per call instead of 1.8 ms and 6.6 ms, but p99 274 ms instead
+    of 872 ms and no caller left waiting seconds; fewer calls per second overall (272 vs 370).
+    A clerk's press waits behind the others instead of behind luck. Without contention (any real
+    centre: 16 counters each pressing every 0.2–0.6 s still gives p95 11 ms, ``counter_press
+    --pace-ms 200,600``) the two behave alike. Tries are 1–4 ms apart: closer tries burnt the
+    CPU the lock holder needed (0.2–1 ms gave 134 calls/s).
     """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA busy_timeout = 0")
