@@ -750,6 +750,10 @@ class RatingPrompt(QDialog):
                     + f"QPushButton {{ font-size: 40px; min-height: {tall}px; }}"
                 )
             title.setFont(big_font(family, 44))
+            # The clerk's switch and key hint belong to the clerk's screen, not the citizen's:
+            # there a touch is always the citizen's own answer.
+            self.by_clerk.hide()
+            self.keys.hide()
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint)
             self.setWindowFlag(Qt.WindowType.WindowDoesNotAcceptFocus)
             self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)

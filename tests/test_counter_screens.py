@@ -103,6 +103,7 @@ out["touch"] = {
     "full_screen": prompt.isFullScreen(),
     "frameless": bool(prompt.windowFlags() & Qt.WindowType.FramelessWindowHint),
     "takes_focus": not bool(prompt.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus),
+    "clerk_switch_shown": prompt.by_clerk.isVisible() or prompt.keys.isVisible(),
 }
 # Meanwhile the clerk calls the next citizen with the keyboard: the window still has the keys.
 kiosk.issue("DD")
@@ -179,6 +180,7 @@ def test_rating_fills_the_second_screen_and_times_out_to_no_rating(
     touch = out["touch"]
     assert touch["screen"] == "citizen" and touch["geometry"] == [1366, 0, 1280, 800]
     assert touch["full_screen"] and touch["frameless"] and not touch["takes_focus"]
+    assert not touch["clerk_switch_shown"]  # the clerk's switch stays off the citizen's screen
     assert out["called_while_rating"] is not None
     assert touch["recorded"] == [2, "citizen", "rated"]
     assert out["silence_screen"] == "citizen"
