@@ -57,6 +57,7 @@ from kiosk.screens import (
     ServiceScreen,
     local_clock,
 )
+from kiosk.starting import DEFAULT_WINDOW, take_early
 from shared.errors import (
     ConfigError,
     DatabaseError,
@@ -70,8 +71,6 @@ from shared.qt.tasks import TaskRunner
 from shared.settings import Settings
 
 log = logging.getLogger("motcua.kiosk")
-
-DEFAULT_WINDOW = (1080, 1920)
 
 SCREENS = (
     "home",
@@ -658,7 +657,7 @@ class KioskWindow(QWidget):
         if verify_pin(self.settings.kiosk.admin_pin_hash, pin):
             log.warning("kiosk left with the technician's PIN")
             self.admin_unlocked = True
-            self.close()
+            self.window().close()  # this window, or the starting one it was shown in
             return
         log.warning("wrong technician PIN at the kiosk")
         self._idle_timer.stop()
@@ -839,10 +838,18 @@ def save_screenshot(window: QWidget, path: Any) -> None:
 
 
 def run(ctx: Any) -> int:
-    """``motcua kiosk``: open the kiosk; ``--smoke``/``--screenshot`` paint one frame, exit."""
-    start = start_app(ctx.args)
-    if isinstance(start, int):
-        return start
+    """``motcua kiosk``: open the kiosk; ``--smoke``/``--screenshot`` paint one frame, exit.
+
+    Through the launcher the first frame is already on screen (:mod:`kiosk.starting`): the
+    window built here is shown inside that same top-level window, on the same "starting"
+    screen, and the start goes on from there."""
+    early = take_early()
+    if early is not None:
+        start: Any = early.start
+    else:
+        start = start_app(ctx.args)
+        if isinstance(start, int):
+            return start
     app, family, started = start.app, start.family, start.started
     smoke, screenshot, size, windowed = start.smoke, start.screenshot, start.size, start.windowed
     # The first frame needs no database: the window opens on "Đang khởi động…" and reads the
@@ -854,6 +861,11 @@ def run(ctx: Any) -> int:
         # A window (tests, the demo on a desktop) closes like any other; the full-screen kiosk
         # in a centre only with the technician's gesture and PIN.
         window.admin_unlocked = True
+    if early is not None:
+        # The same top-level window, now showing the real kiosk (on the same "starting" screen).
+        early.window.adopt(window)
+        app.processEvents()
+    elif windowed:
         window.resize(*(size or DEFAULT_WINDOW))
         start.place(window)
         window.show()
@@ -862,7 +874,8 @@ def run(ctx: Any) -> int:
         window.showFullScreen()
 
     if smoke:
-        report_first_frame(app, window, started, "kiosk", None)
+        if early is None:
+            report_first_frame(app, window, started, "kiosk", None)
         window.reload()
         deadline = time.monotonic() + SMOKE_LOAD_SECONDS
         while window._reloading and time.monotonic() < deadline:
@@ -879,7 +892,7 @@ def run(ctx: Any) -> int:
         finally:
             window.stop()
             window.admin_unlocked = True
-            window.close()
+            window.window().close()
         return 0
 
     previous_hook = sys.excepthook

@@ -6,18 +6,21 @@ apps so that no app imports another; each app is imported only when its command 
 kiosk's own options only (the same options, defaults and behaviour), instead of building the
 parser of every core command. Anything it does not recognise (``--help``, a wrong option, global
 options before the command) goes through the full parser, so messages and help stay the same.
+The kiosk's fast path also paints its first frame ("Đang khởi động…", :mod:`kiosk.starting`)
+before the core's command-line module, the settings and the log file are loaded; this module
+therefore imports :mod:`shared.cli` only when it is needed (``APPS`` is built on first use).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from shared.cli import AppCommand, Context, execute
-from shared.cli import main as core_main
+if TYPE_CHECKING:
+    from shared.cli import AppCommand, Context
 
 
 def _lighten_qt() -> None:
@@ -79,26 +82,36 @@ def _run_counter(ctx: Context) -> int:
     return run(ctx)
 
 
-APPS: tuple[AppCommand, ...] = (
-    AppCommand(
-        "display",
-        "the waiting-room screen (shows and speaks each call)",
-        _app_arguments,
-        _run_display,
-    ),
-    AppCommand(
-        "kiosk",
-        "the touchscreen where visitors take a number",
-        _app_arguments,
-        _run_kiosk,
-    ),
-    AppCommand(
-        "counter",
-        "the clerk's desktop: call, serve and transfer citizens, rating prompt",
-        _counter_arguments,
-        _run_counter,
-    ),
-)
+_APP_HELP = {
+    "display": "the waiting-room screen (shows and speaks each call)",
+    "kiosk": "the touchscreen where visitors take a number",
+    "counter": "the clerk's desktop: call, serve and transfer citizens, rating prompt",
+}
+_APP_PARTS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[Any], int]]] = {
+    "display": (_app_arguments, _run_display),
+    "kiosk": (_app_arguments, _run_kiosk),
+    "counter": (_counter_arguments, _run_counter),
+}
+_apps: tuple[AppCommand, ...] | None = None
+
+
+def apps() -> tuple[AppCommand, ...]:
+    """The apps' commands for the core's parser (``launcher.APPS``)."""
+    global _apps
+    if _apps is None:
+        from shared.cli import AppCommand
+
+        _apps = tuple(
+            AppCommand(name, _APP_HELP[name], arguments, handler)
+            for name, (arguments, handler) in _APP_PARTS.items()
+        )
+    return _apps
+
+
+def __getattr__(name: str) -> Any:
+    if name == "APPS":
+        return apps()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _NotForFastPath(Exception):
@@ -122,11 +135,12 @@ def _fast_args(argv: Sequence[str]) -> argparse.Namespace | None:
         return None
     if any(a in ("-h", "--help") for a in argv[1:]):
         return None
-    app = next(a for a in APPS if a.name == argv[0])
-    parser = _FastParser(prog=f"motcua {app.name}", add_help=False, allow_abbrev=False)
+    name = argv[0]
+    add_arguments, handler = _APP_PARTS[name]
+    parser = _FastParser(prog=f"motcua {name}", add_help=False, allow_abbrev=False)
     _global_options(parser)
-    app.add_arguments(parser)
-    parser.set_defaults(command=app.name, handler=app.run)
+    add_arguments(parser)
+    parser.set_defaults(command=name, handler=handler)
     try:
         return parser.parse_args(argv[1:])
     except _NotForFastPath:
@@ -134,16 +148,32 @@ def _fast_args(argv: Sequence[str]) -> argparse.Namespace | None:
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:
-    """``--db``, ``--config``, ``--centre``, ``--lang``, ``--json`` with their defaults."""
-    from shared.cli import _global_options as core_global_options
+    """``--db``, ``--config``, ``--centre``, ``--lang``, ``--json`` with their defaults: the
+    core's global options (``shared.cli``, not imported here; the tests compare both parsers)."""
+    for option in ("--db", "--config", "--centre"):
+        parser.add_argument(option, default=None)
+    parser.add_argument("--lang", choices=("vi", "en"), default=None)
+    parser.add_argument("--json", action="store_true", default=False)
 
-    core_global_options(parser, top=True)
+
+def _open_early(args: argparse.Namespace) -> None:
+    """The kiosk: its starting window painted before the settings, the log and its screens."""
+    if args.command == "kiosk":
+        _lighten_qt()
+        from kiosk.starting import open_early
+
+        open_early(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _fast_args(sys.argv[1:] if argv is None else list(argv))
     if args is None:
-        return core_main(argv, APPS)
+        from shared.cli import main as core_main
+
+        return core_main(argv, apps())
+    _open_early(args)
+    from shared.cli import execute
+
     return execute(args)
 
 

@@ -320,10 +320,11 @@ w.stop()
 def test_command_reaches_the_first_frame_without_the_cli_or_the_database(
     motcua_bin, sample_url, tmp_path
 ) -> None:
-    """`motcua kiosk --smoke` through the launcher's fast path: before the "first frame" line,
-    neither the core commands' modules (the parser of every command), nor the config file
-    reader, nor SQLAlchemy and the engine are imported (-X importtime lines come in order with
-    the output: both streams unbuffered into one pipe, the worker starts after the frame)."""
+    """`motcua kiosk --smoke` through the launcher's fast path: before the "first frame" line
+    only the starting window is imported: not the core's command-line module, the settings, the
+    log file, the kiosk's screens, SQLAlchemy or the engine (-X importtime lines come in order
+    with the output: both streams unbuffered into one pipe, the worker starts after the frame);
+    all of them come after it, and the data are shown."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1"}
     env["XDG_CONFIG_HOME"] = str(tmp_path / "config")  # no config file: no TOML to read
     env.pop("MOTCUA_CONFIG", None)
@@ -339,8 +340,15 @@ def test_command_reaches_the_first_frame_without_the_cli_or_the_database(
     assert done.returncode == 0, done.stdout[-3000:]
     before = done.stdout.split("kiosk: first frame in ")[0]
     imported = {line.rsplit("|", 1)[-1].strip() for line in before.splitlines() if "|" in line}
-    assert "kiosk.app" in imported and "shared.settings" in imported
+    assert "kiosk.starting" in imported
     unwanted = {
+        "shared.cli",
+        "shared.settings",
+        "shared.logs",
+        "shared.i18n",
+        "kiosk.app",
+        "kiosk.screens",
+        "kiosk.paint",
         "shared.cli_calendar",
         "shared.cli_dossier",
         "shared.cli_forms",
@@ -353,6 +361,85 @@ def test_command_reaches_the_first_frame_without_the_cli_or_the_database(
     }
     assert imported & unwanted == set()
     assert "kiosk: home in " in done.stdout
+    after = done.stdout.split("kiosk: first frame in ")[1]
+    assert "kiosk.app" in after and "shared.settings" in after
+
+
+def test_starting_window_paints_the_starting_screen(qtbot) -> None:
+    """The first frame (kiosk.starting) is pixel for pixel the kiosk's own "starting" screen,
+    at the sizes it knows and at others (searched); its texts, colours and known sizes are the
+    translations', kiosk.paint's and fitted_lines' own."""
+    from kiosk import paint
+    from kiosk.app import KioskWindow
+    from kiosk.starting import KNOWN_FITS, MUTED, NAVY, TITLE_EN, TITLE_VI, YELLOW, StartingWindow
+    from shared.qt.fonts import load_fonts
+
+    assert (TITLE_VI, TITLE_EN) == MESSAGES["kiosk.starting"]
+    assert (NAVY, YELLOW, MUTED) == (paint.NAVY, paint.YELLOW, paint.MUTED)
+    family = load_fonts()
+    for (font_family, text, width, height, max_px), known in KNOWN_FITS.items():
+        assert font_family == family
+        assert paint.fitted_lines(family, True, text, width, height, max_px, 2) == known
+    for size in ((1080, 1920), (1920, 1080), (800, 600)):
+        first = StartingWindow(family)
+        qtbot.addWidget(first)
+        first.resize(*size)
+        window = KioskWindow(
+            None, None, Settings(), family, None, starting=True, db_source=lambda: 1 / 0
+        )
+        qtbot.addWidget(window)
+        window.resize(*size)
+        assert window.current == "starting"
+        expected = window.grab().toImage()
+        image = first.grab().toImage()
+        assert image == expected.convertToFormat(image.format()), size
+        colours = {image.pixel(x, y) for x in range(0, size[0], 5) for y in range(0, size[1], 5)}
+        assert len(colours) > 3  # the texts are there, not only the background
+        window.stop()
+        window.admin_unlocked = True
+
+
+def test_starting_window_holds_the_kiosk(qtbot) -> None:
+    """After the first frame the kiosk is shown inside the starting window (one top-level
+    window): its title follows, and closing asks the kiosk (refused without the PIN)."""
+    from kiosk.app import KioskWindow
+    from kiosk.starting import StartingWindow
+    from shared.qt.fonts import load_fonts
+
+    family = load_fonts()
+    host = StartingWindow(family)
+    qtbot.addWidget(host)
+    host.resize(1080, 1920)
+    host.show()
+    window = KioskWindow(
+        None, None, Settings(), family, None, starting=True, db_source=lambda: 1 / 0
+    )
+    host.adopt(window)
+    assert window.window() is host and window.isVisible()
+    window.setWindowTitle("Trung tâm")
+    assert host.windowTitle() == "Trung tâm"
+    assert not host.close() and host.isVisible()  # the kiosk refuses without its PIN
+    window.admin_unlocked = True
+    assert host.close() and not host.isVisible()
+    window.stop()
+
+
+def test_bad_config_is_reported_after_the_first_frame(motcua_bin, tmp_path) -> None:
+    """The starting frame comes before the config file is read: a bad file is still reported
+    (message on stderr, exit code 2), also by a smoke run."""
+    config = tmp_path / "bad.toml"
+    config.write_text("this is = = not toml\n", encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [motcua_bin, "kiosk", "--smoke", "--windowed", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stdout.startswith("kiosk: first frame in ")
+    assert str(config) in done.stderr
 
 
 def test_fast_command_line_is_the_full_parsers() -> None:

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from shared.errors import ConfigError
-
 
 def lighten_pyside_imports() -> None:
     """Import PySide6 and make its per-import hook cheap; call it before the app's other imports.
@@ -77,6 +75,8 @@ def parse_size(text: str | None) -> tuple[int, int] | None:
         return None
     match = re.fullmatch(r"\s*(\d{2,5})\s*[xX×]\s*(\d{2,5})\s*", text)
     if match is None:
+        from shared.errors import ConfigError
+
         raise ConfigError(
             file="--size", detail=f"“{text}”: cần dạng / expected WxH, e.g. 1920x1080"
         )
@@ -88,6 +88,8 @@ def parse_tile(text: str | None) -> tuple[int, int, int] | None:
     None when not given; bad text: ConfigError."""
     if not text:
         return None
+    from shared.errors import ConfigError
+
     match = re.fullmatch(r"\s*(\d)\s*[xX×]\s*(\d)\s*:\s*(\d{1,2})\s*", text)
     if match is None:
         raise ConfigError(file="--tile", detail=f"“{text}”: cần dạng / expected CxR:N, e.g. 2x2:0")
@@ -125,6 +127,8 @@ def report_first_frame(
     if screenshot is not None:
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         if not image.save(str(screenshot), "PNG"):
+            from shared.errors import ConfigError
+
             raise ConfigError(file=str(screenshot), detail="không ghi được / cannot write")
 
 
@@ -147,9 +151,10 @@ class AppStart:
         tile_window(window, self.tile)
 
 
-def start_app(args: Any) -> AppStart | int:
+def start_app(args: Any, *, quiet: bool = False) -> AppStart | int:
     """Read ``--smoke/--screenshot/--size/--tile/--windowed``, choose the platform, create the
-    application and load the shipped fonts; an exit code (2) when the app cannot open here."""
+    application and load the shipped fonts; an exit code (2) when the app cannot open here
+    (with its message on stderr, unless ``quiet``: a caller that will start again later)."""
     started = time.perf_counter()
     screenshot: Path | None = getattr(args, "screenshot", None)
     smoke = bool(getattr(args, "smoke", False)) or screenshot is not None
@@ -158,7 +163,8 @@ def start_app(args: Any) -> AppStart | int:
     windowed = bool(getattr(args, "windowed", False)) or size is not None or tile is not None
     refusal = prepare_platform(smoke=smoke)
     if refusal is not None:
-        print(refusal, file=sys.stderr)
+        if not quiet:
+            print(refusal, file=sys.stderr)
         return 2
     lighten_pyside_imports()  # (the launcher did it already; for other callers)
     from PySide6.QtWidgets import QApplication
