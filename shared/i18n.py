@@ -559,7 +559,6 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "counter.ticket.serving_for": ("phục vụ {minutes} phút", "served for {minutes} min"),
     "counter.ticket.recalls": ("đã gọi lại {count} lần", "recalled {count} times"),
-    "counter.ticket.transfers": ("Đã chuyển: {steps}", "Transferred: {steps}"),
     "counter.queue.title": ("Đang chờ quầy này", "Waiting for this counter"),
     "counter.queue.priority": ("({count} ưu tiên)", "({count} priority)"),
     "counter.queue.longest": ("Chờ lâu nhất: {minutes} phút", "Longest wait: {minutes} min"),
