@@ -267,6 +267,16 @@ def test_english_ticket_adds_an_english_line_under_each_vietnamese_one(
     assert _black(en_image, en_boxes["ahead_en"]) > 0 and _black(en_image, en_boxes["wait_en"]) > 0
 
 
+def test_the_printed_wait_is_the_kiosks_band_never_the_minute() -> None:
+    def wait_line(minutes: int) -> bytes:
+        image, boxes = ticket_flow(_ticket(estimated_wait_min=minutes), WIDE).render_with_boxes()
+        return _ink_crop(image.crop(boxes["wait"])).tobytes()
+
+    assert wait_line(25) == wait_line(27) == wait_line(29)  # all "khoảng 25–30 phút"
+    assert wait_line(25) != wait_line(31)  # "khoảng 30–35 phút"
+    assert wait_line(0) == wait_line(3) != wait_line(5)  # "sắp đến lượt" under 5 minutes
+
+
 def test_ticket_lines_are_left_out_when_unknown() -> None:
     full = ticket_flow(_ticket(), WIDE).render_with_boxes()[1]
     bare = _ticket(ahead=None, estimated_wait_min=None, counters_label="", priority_name=None)

@@ -21,6 +21,7 @@ from pathlib import Path
 from PIL import Image
 
 from shared.clock import format_vn
+from shared.estimate import UNDER_MINUTES, band
 from shared.i18n import LANGUAGES, tr
 from shared.printing.layout import Align, Flow, PrinterProfile, value_spans
 from shared.printing.qrimage import qr_fit
@@ -112,9 +113,10 @@ def ticket_flow(data: TicketPrint, profile: PrinterProfile) -> Flow:
     if data.ahead is not None:
         value_line("print.ticket.ahead", "ahead", tag="ahead", ahead=data.ahead)
     if data.estimated_wait_min is not None:
-        if data.estimated_wait_min > 0:
-            minutes = data.estimated_wait_min
-            value_line("print.ticket.wait", "minutes", tag="wait", minutes=minutes)
+        # The same band as on the kiosk's screen ("khoảng 15–20 phút"), never to the minute.
+        low, high = band(data.estimated_wait_min)
+        if high > UNDER_MINUTES:
+            value_line("print.ticket.wait", "minutes", tag="wait", minutes=f"{low}–{high}")
         else:
             line("print.ticket.wait_soon", px(28), tag="wait")
     flow.space(px(12))
