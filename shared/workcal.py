@@ -569,17 +569,7 @@ def set_day_off(
     check_year(day.year)
     if _is_weekend(day):
         raise WeekendAlreadyOff(day)
-    text = _clean_reason(reason)
-    at = _now(now)
-
-    def work(s: Session) -> CalendarEntry:
-        _ensure_year(s, day.year, at)
-        _put(s, day, "off", text, "manual", user_id, at)
-        entry = _entry(s, day)
-        append(s, EVENT_CHANGED, at=at, user_id=user_id, data=_event(day, "off"))
-        return entry
-
-    return db.run(work)
+    return _mark_day(db, day, "off", reason, user_id, now)
 
 
 def set_work_day(
@@ -595,14 +585,26 @@ def set_work_day(
     check_year(day.year)
     if not _is_weekend(day):
         raise WeekdayAlreadyWorking(day)
+    return _mark_day(db, day, "work", reason, user_id, now)
+
+
+def _mark_day(
+    db: Database,
+    day: date,
+    kind: str,
+    reason: str,
+    user_id: int | None,
+    now: datetime | None,
+) -> CalendarEntry:
+    """One manual entry ("off" or "work") and its event, in one transaction."""
     text = _clean_reason(reason)
     at = _now(now)
 
     def work(s: Session) -> CalendarEntry:
         _ensure_year(s, day.year, at)
-        _put(s, day, "work", text, "manual", user_id, at)
+        _put(s, day, kind, text, "manual", user_id, at)
         entry = _entry(s, day)
-        append(s, EVENT_CHANGED, at=at, user_id=user_id, data=_event(day, "work"))
+        append(s, EVENT_CHANGED, at=at, user_id=user_id, data=_event(day, kind))
         return entry
 
     return db.run(work)
