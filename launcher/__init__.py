@@ -181,16 +181,6 @@ def run() -> None:
     sys.exit(main())
 
 
-def bundled_main(argv: Sequence[str]) -> int:
-    """The bundled ``motcua`` program. The windowed demo starts each app as
-    ``<interpreter> -m launcher …``; in the bundle the interpreter is this program itself, so a
-    leading ``-m launcher`` is dropped and the rest is an ordinary ``motcua`` command line."""
-    args = list(argv)
-    if args[:2] == ["-m", "launcher"]:
-        args = args[2:]
-    return main(args)
-
-
 def kiosk_gui() -> None:
     """The ``motcua-kiosk`` program (no console window on Windows)."""
     sys.exit(main(["kiosk", *sys.argv[1:]]))

@@ -2,7 +2,7 @@
 
 import sys
 
-from launcher import bundled_main
+from launcher import main
 
 if __name__ == "__main__":
-    sys.exit(bundled_main(sys.argv[1:]))
+    sys.exit(main(sys.argv[1:]))
