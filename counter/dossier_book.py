@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from counter.dossier_form import FORM_STYLE, show_bar
-from counter.dossier_model import format_short
+from counter.dossier_model import format_short, standing_text
+from shared.clock import today_in
 from shared.dossier_views import BookRow
 from shared.i18n import tr
 
@@ -43,6 +44,7 @@ BOOK_COLUMNS: Final = (
     "back",
     "returned",
     "note",
+    "timeliness",
 )
 
 
@@ -60,10 +62,9 @@ class BookPanel(QWidget):
         self.timezone = "Asia/Ho_Chi_Minh"
         self.rows: list[BookRow] = []
         self.range: tuple[date, date] | None = None
-        today = QDate.currentDate()
-        self.date_from = QDateEdit(QDate(today.year(), today.month(), 1))
+        self.date_from = QDateEdit()
         self.date_from.setObjectName("book_from")
-        self.date_to = QDateEdit(today)
+        self.date_to = QDateEdit()
         self.date_to.setObjectName("book_to")
         for edit in (self.date_from, self.date_to):
             edit.setDisplayFormat("dd/MM/yyyy")
@@ -104,6 +105,7 @@ class BookPanel(QWidget):
         self.pdf_button.clicked.connect(lambda: self.export_requested.emit("pdf"))
         self.setStyleSheet(FORM_STYLE)
         self.retranslate()
+        self.set_today(today_in(self.timezone))
         self._update_buttons()
 
     def retranslate(self) -> None:
@@ -153,6 +155,7 @@ class BookPanel(QWidget):
                 format_short(row.result_back_at, tz),
                 format_short(row.returned_at, tz),
                 row.note,
+                standing_text(row.timeliness, row.progress),
             )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)

@@ -13,7 +13,6 @@ ID numbers are shown in full here only (the clerk types them); elsewhere they ar
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Final
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
@@ -422,7 +421,6 @@ class ReceiveFormWidget(QWidget):
         self.family = family
         self.info: DeskInfo | None = None
         self.validator: Callable[[ReceiveForm], dict[str, str]] | None = None
-        self.clock: Callable[[], datetime] = utcnow
         self.ticket_number: str = ""
         self.touched: set[str] = set()
         self.errors: dict[str, str] = {}
@@ -714,7 +712,7 @@ class ReceiveFormWidget(QWidget):
         if info is None or choice is None:
             self.due_preview.setText(tr("counter.dossier.preview.none"))
             return
-        due = info.due_preview(choice.code, self.clock())
+        due = info.due_preview(choice.code, utcnow())
         if due is None:
             self.due_preview.setText(tr("counter.dossier.preview.none"))
             return

@@ -54,7 +54,7 @@ from counter.dossier_model import (
     dossier_actions,
     format_short,
     format_when,
-    timeliness_text,
+    standing_text,
 )
 from shared.clock import zone
 from shared.dossier_views import (
@@ -66,6 +66,7 @@ from shared.dossier_views import (
     DossierView,
     HandoverView,
     Party,
+    is_late,
 )
 from shared.dossiers import mask_id
 from shared.i18n import tr
@@ -96,12 +97,6 @@ def _item(text: str, data: object = None) -> QTableWidgetItem:
     if data is not None:
         item.setData(Qt.ItemDataRole.UserRole, data)
     return item
-
-
-def _late_text(row_timeliness: str | None, late: bool) -> str:
-    if late:
-        return tr("dossier.timeliness.late").upper()
-    return timeliness_text(row_timeliness)
 
 
 class DossierListPanel(QWidget):
@@ -216,7 +211,7 @@ class DossierListPanel(QWidget):
                 format_short(row.received_at, self.timezone),
                 format_short(row.appointment_at, self.timezone),
                 tr(STATUS_KEYS[row.status]) if row.status in STATUS_KEYS else str(row.status),
-                _late_text(row.timeliness, row.late),
+                standing_text(row.timeliness, row.progress),
             )
             for c, value in enumerate(values):
                 item = _item(value, row.code)
@@ -395,10 +390,8 @@ class DossierDetail(QWidget):
             if view.result_delivery == "post"
             else tr("counter.dossier.delivery.desk")
         )
-        late = view.timeliness == "late"
-        timeliness = timeliness_text(view.timeliness)
-        if late:
-            timeliness = timeliness.upper()
+        late = is_late(view.timeliness, view.progress)
+        timeliness = standing_text(view.timeliness, view.progress)
         values = {
             "procedure": f"{view.procedure_code} – {view.procedure_name}",
             "applicant": _party_text(view.applicant),
@@ -477,7 +470,7 @@ class DossierDetail(QWidget):
             handed=format_short(step.handed_at, tz),
             due=format_short(step.due_at, tz) or "—",
             result=result,
-            timeliness=timeliness_text(step.timeliness) or "—",
+            timeliness=standing_text(step.timeliness, step.progress) or "—",
         )
         if step.note:
             text += f"\n{step.note}"

@@ -25,6 +25,8 @@ from shared.dossier_views import (
     SUPPLEMENT,
     DocumentLine,
     DossierView,
+    is_late,
+    standing_key,
 )
 from shared.dossiers import HANDOVER_STATUSES, OPEN_STATUSES, TRANSITIONS
 from shared.i18n import fold, tr
@@ -222,5 +224,11 @@ def format_short(moment: datetime | None, timezone: str) -> str:
     return f"{moment.astimezone(zone(timezone)):%d/%m/%Y %H:%M}"
 
 
-def timeliness_text(timeliness: str | None) -> str:
-    return tr(f"dossier.timeliness.{timeliness}") if timeliness else ""
+def standing_text(timeliness: str | None, progress: str | None) -> str:
+    """The deadline word of a dossier or step (final timeliness once finished, progress while
+    open; :func:`~shared.dossier_views.standing_key`), in capitals when late; "" for none."""
+    key = standing_key(timeliness, progress)
+    if key is None:
+        return ""
+    text = tr(key)
+    return text.upper() if is_late(timeliness, progress) else text

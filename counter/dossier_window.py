@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ from counter.dossier_print import (
     render_pages,
     save_pdf,
 )
-from shared.clock import utcnow, zone
+from shared.clock import today_in, utcnow
 from shared.dossier_views import DossierView, ReceiveForm
 from shared.dossiers import DossierDesk, book_csv
 from shared.errors import (
@@ -131,8 +131,6 @@ class DossierWindow(QWidget):
         self._search_seq = 0
         self._printers: list[QPrinter] = []
         self.action_dialog: ActionDialog | None = None
-        self.clock: Callable[[], datetime] = utcnow
-        """Now, for the due-date preview and the receipt time (a script may fix it)."""
         self.choose_printer: Callable[[str, bool], QPrinter | None] = lambda title, landscape: (
             ask_printer(self, title, landscape)
         )
@@ -147,7 +145,6 @@ class DossierWindow(QWidget):
         self.bar.hide()
         self.form = ReceiveFormWidget(family)
         self.form.validator = self.desk.validate
-        self.form.clock = lambda: self.clock()
         self.form.set_ticket(ticket_id, ticket_number)
         self.result = ResultPanel(family)
         self.receive_stack = QStackedWidget()
@@ -263,7 +260,7 @@ class DossierWindow(QWidget):
             for panel in (self.list, self.detail, self.book):
                 panel.timezone = info.timezone
             self.form.set_info(info)
-            self.book.set_today(utcnow().astimezone(zone(info.timezone)).date())
+            self.book.set_today(today_in(info.timezone))
             self.info_loaded.emit(info)
 
         self._run(lambda: load_desk_info(db, centre, hours), done)
@@ -277,7 +274,7 @@ class DossierWindow(QWidget):
             self.counter,
             self.request_id,
         )
-        received_at = self.clock()
+        received_at = utcnow()  # the moment the due-date preview was computed for
         self.form.set_busy(True)
         self.bar.hide()
 

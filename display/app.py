@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, QRect, QTimer, Signal
@@ -30,6 +30,7 @@ from display.widgets import (
     grid_columns,
 )
 from shared.board import Board, BoardSource, Call, announceable, load_board_source
+from shared.clock import utcnow
 from shared.errors import ConfigError, MotcuaError
 from shared.qt.platform import report_first_frame, start_app
 from shared.settings import DisplaySettings, VoiceSettings
@@ -70,7 +71,7 @@ class DisplayWindow(QWidget):
         """Reads the initial state again; used when the database was down at start-up."""
         self._loaded = bool(board.counters) or board.last_event_id > 0
         self._reloading = False
-        clock = now or (lambda: board.local_time(datetime.now(UTC)))
+        clock = now or (lambda: board.local_time(utcnow()))
         self.setWindowTitle(board.centre_name or "MotCua")
         self.setAutoFillBackground(True)
         palette = self.palette()

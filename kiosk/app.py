@@ -23,7 +23,6 @@ import logging
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
@@ -127,7 +126,6 @@ class KioskWindow(QWidget):
         family: str,
         home: HomeData | None,
         parent: QWidget | None = None,
-        clock: Callable[[], datetime] | None = None,
         *,
         starting: bool = False,
         db_source: Callable[[], Any] | None = None,
@@ -169,8 +167,9 @@ class KioskWindow(QWidget):
         self._current = ""
         self.tasks = TaskRunner(self)
         self.setWindowTitle(self.home.centre_name or "MotCua")
-        clock = clock or local_clock(lambda: self.home.timezone)
+        clock = local_clock(lambda: self.home.timezone)
         self.clock = clock
+        """The product's clock (:mod:`shared.clock`) in the centre's time zone."""
 
         # Widgets
         self.home_screen = ServiceScreen(family, clock, priority=False)

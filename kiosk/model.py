@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from shared.dossier_views import SUBMITTED
+from shared.dossier_views import SUBMITTED, standing_key
 from shared.estimate import (
     DEFAULT_SERVICE_MIN,
     WaitEstimate,
@@ -417,8 +417,15 @@ NEXT_BY_STATUS = {
 }
 """What to do next when the core gives no ``next_step`` key the kiosk knows."""
 
-TIMELINESS_MARK = {"early": "✓", "on_time": "✓", "late": "⚠"}
-"""A sign before the words, so timeliness is never told by colour alone."""
+STANDING_MARK = {
+    "dossier.timeliness.early": "✓",
+    "dossier.timeliness.on_time": "✓",
+    "dossier.timeliness.late": "⚠",
+    "dossier.progress.in_time": "✓",
+    "dossier.progress.due_today": "✓",
+    "dossier.progress.overdue": "⚠",
+}
+"""A sign before the words, so the deadline is never told by colour alone."""
 
 
 def datetime_text(moment: datetime, timezone: str, language: str) -> str:
@@ -491,8 +498,9 @@ def lookup_rows(view: Any, language: str, timezone: str) -> list[tuple[str, str]
                 datetime_text(view.appointment_at or view.due_at, timezone, language),
             )
         )
-    if view.timeliness:
-        mark = TIMELINESS_MARK.get(view.timeliness, "")
-        words = tr(f"dossier.timeliness.{view.timeliness}", language=language)
+    key = standing_key(view.timeliness, getattr(view, "progress", None))
+    if key is not None:
+        mark = STANDING_MARK.get(key, "")
+        words = tr(key, language=language)
         rows.append((tr("kiosk.lookup.timeliness", language=language), f"{mark} {words}".strip()))
     return rows

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
@@ -45,6 +45,7 @@ from kiosk.paint import (
     fitted_lines,
     painter_for,
 )
+from shared.clock import utcnow
 from shared.i18n import tr
 
 LEFT = Qt.AlignmentFlag.AlignLeft
@@ -1161,6 +1162,6 @@ def local_clock(timezone: Callable[[], str]) -> Callable[[], datetime]:
     """A clock in the centre's time zone (read each time: the zone arrives with the data)."""
 
     def now() -> datetime:
-        return datetime.now(UTC).astimezone(_zone(timezone()))
+        return utcnow().astimezone(_zone(timezone()))
 
     return now

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from counter.dossier_window import DossierWindow  # noqa: E402
 from shared.catalog import import_catalog, load_catalog_file  # noqa: E402
+from shared.clock import FixedClock, set_clock  # noqa: E402
 from shared.db import Database  # noqa: E402
 from shared.dossier_views import DocumentLine, Party, ReceiveForm  # noqa: E402
 from shared.dossiers import DossierDesk  # noqa: E402
@@ -108,6 +109,7 @@ def main() -> int:
     import_catalog(db, load_catalog_file(asset("catalog", "sample.toml")))
     user = add_user(db, "lan", "mat-khau-123", "clerk", full_name="Nguyễn Thị Lan")
     user_id = int(getattr(user, "id", 1))
+    set_clock(FixedClock(FRIDAY))  # every part of the product sees that Friday afternoon
     seed(db, user_id)
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -116,7 +118,6 @@ def main() -> int:
     app.setFont(family)
     set_language("vi")
     window = DossierWindow(db, None, user_id, 1, None, Settings(), family, ticket_number="")
-    window.clock = lambda: FRIDAY
     window.resize(*SIZE)
     window.show()
     wait(app, lambda: window.info is not None)

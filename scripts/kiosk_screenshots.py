@@ -28,6 +28,7 @@ from kiosk.app import KioskWindow  # noqa: E402
 from kiosk.model import load_home  # noqa: E402
 from kiosk.screens import Confirmation, ConfirmScreen  # noqa: E402
 from shared.catalog import import_catalog, load_catalog_file  # noqa: E402
+from shared.clock import FixedClock, set_clock  # noqa: E402
 from shared.db import Database  # noqa: E402
 from shared.dossier_views import DossierPublicView  # noqa: E402
 from shared.printing.jobs import ticket_print_data  # noqa: E402
@@ -65,9 +66,10 @@ def sample_dossier() -> DossierPublicView:
         received_at=received,
         due_at=due,
         appointment_at=due,
-        timeliness="on_time",
+        timeliness=None,
         next_step="",
         applicant_masked="N*** T*** H*** Y***",
+        progress="in_time",
     )
 
 
@@ -87,6 +89,8 @@ def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     family = load_fonts()
+    clock = FixedClock(OPEN)  # the product's clock: every part of it sees Wednesday morning
+    set_clock(clock)
     with tempfile.TemporaryDirectory() as tmp:
         db = demo_database(Path(tmp))
         engine = QueueEngine(db)
@@ -104,9 +108,8 @@ def main(out: Path) -> int:
         )
         home = load_home(db, None)
         written = []
-        now = [OPEN]
         for orientation, size in SIZES.items():
-            window = KioskWindow(db, None, Settings(), family, home, clock=lambda: now[0])
+            window = KioskWindow(db, None, Settings(), family, home)
             window.admin_unlocked = True
             window.resize(*size)
             window.show()
@@ -133,10 +136,10 @@ def main(out: Path) -> int:
                 window.set_large(True)
                 shot("home-large", language)
                 window.set_large(False)
-                now[0] = CLOSED
+                clock.set(CLOSED)
                 window.check_hours()
                 shot("home-closed", language)
-                now[0] = OPEN
+                clock.set(OPEN)
                 window.check_hours()
                 # The dossier lookup: empty, typing, a result, the messages.
                 lookup = window.lookup_screen

@@ -373,6 +373,7 @@ def execute(args: argparse.Namespace) -> int:
         from shared.logs import configure
 
         log_path = configure(ctx.settings.log_dir, ctx.settings.logging.level)
+        _check_clock()
         code = int(args.handler(ctx))
     except MotcuaError as error:
         print(error.message, file=sys.stderr)
@@ -392,6 +393,16 @@ def execute(args: argparse.Namespace) -> int:
         if ctx is not None:
             ctx.close()
     return code
+
+
+def _check_clock() -> None:
+    """Take the product's clock from ``MOTCUA_CLOCK`` now (a bad value: a clear message, exit 2)
+    and say in the log when it is not this computer's time."""
+    from shared.clock import CLOCK_ENV, install_from_environment, is_shifted, utcnow
+
+    install_from_environment()
+    if is_shifted():
+        log.warning("the clock is set by %s: it reads %s", CLOCK_ENV, utcnow().isoformat())
 
 
 def _utf8_streams() -> None:

@@ -332,6 +332,7 @@ def cmd_status(ctx: Context) -> int:
         "due_at": _iso(row.due_at, tz),
         "appointment_at": _iso(row.appointment_at, tz),
         "timeliness": row.timeliness,
+        "progress": row.progress,
         "late": row.late,
     }
     return ctx.emit(data, lambda: _state_line(row, tz))
@@ -368,7 +369,7 @@ def cmd_show(ctx: Context) -> int:
 
 
 def cmd_list(ctx: Context) -> int:
-    from shared.dossier_views import STATUS_KEYS
+    from shared.dossier_views import STATUS_KEYS, standing_key
 
     a = ctx.args
     desk = open_desk(ctx)
@@ -378,11 +379,16 @@ def cmd_list(ctx: Context) -> int:
     def human() -> str:
         if not rows:
             return tr("dossier.cli.none")
-        return "\n".join(
-            f"{'!' if r.late else ' '} {r.code}  {_when(r.appointment_at, tz)}  "
-            f"{tr(STATUS_KEYS[r.status])}  {r.procedure_name[:50]}  {r.applicant_name}"
-            for r in rows
-        )
+        lines = []
+        for r in rows:
+            key = standing_key(r.timeliness, r.progress)
+            standing = f" ({tr(key)})" if key else ""
+            lines.append(
+                f"{'!' if r.late else ' '} {r.code}  {_when(r.appointment_at, tz)}  "
+                f"{tr(STATUS_KEYS[r.status])}{standing}  {r.procedure_name[:50]}  "
+                f"{r.applicant_name}"
+            )
+        return "\n".join(lines)
 
     return ctx.emit({"dossiers": [r.to_json(tz) for r in rows]}, human)
 

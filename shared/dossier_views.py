@@ -46,7 +46,32 @@ CHANNEL_POST: Final = 3
 CHANNELS: Final = (CHANNEL_IN_PERSON, CHANNEL_ONLINE, CHANNEL_POST)
 
 Timeliness = Literal["early", "on_time", "late"]
-"""Trước hạn / Đúng hạn / Quá hạn (translation keys ``dossier.timeliness.<value>``)."""
+"""Of a **finished** dossier or step (result ready): Trước hạn / Đúng hạn / Quá hạn
+(translation keys ``dossier.timeliness.<value>``). Fixed when the result is ready; never given
+to a dossier or step that is still open."""
+
+Progress = Literal["in_time", "due_today", "overdue"]
+"""Of an **open** dossier or step (its legal clock running), as of now: Trong hạn / Đến hạn hôm
+nay / Quá hạn (translation keys ``dossier.progress.<value>``). The national portal counts
+``in_time`` and ``due_today`` together as "đang giải quyết trong hạn"."""
+
+
+def standing_key(timeliness: str | None, progress: str | None) -> str | None:
+    """The translation key of the one word a dossier or step is labelled with (the counter's
+    list and detail, the kiosk, the tracking book and the forms use it alike): its final
+    timeliness once finished, its progress while open, none for a dossier whose clock never ran
+    or was stopped (submitted online, refused, withdrawn, stopped)."""
+    if timeliness:
+        return f"dossier.timeliness.{timeliness}"
+    if progress:
+        return f"dossier.progress.{progress}"
+    return None
+
+
+def is_late(timeliness: str | None, progress: str | None) -> bool:
+    """Finished late, or open past its due date: listed first, written in capitals."""
+    return timeliness == "late" or progress == "overdue"
+
 
 PartyKind = Literal["person", "organisation"]
 IdType = Literal["cccd", "cmnd", "passport", "tax"]
@@ -108,7 +133,9 @@ class HandoverView(JsonView):
     result: str
     note: str
     timeliness: Timeliness | None
-    """Of this step: from ``result_at`` (or now, while open) against ``due_at``."""
+    """Of this step once it has a result: ``result_at`` against ``due_at``."""
+    progress: Progress | None
+    """Of this step while it waits for its result: now against ``due_at``."""
     user: str
     """Full name of the clerk who recorded the hand-over."""
 
@@ -170,7 +197,9 @@ class DossierView(JsonView):
     result_ready_at: datetime | None
     returned_at: datetime | None
     timeliness: Timeliness | None
-    """Of the whole dossier: final once the result is ready, else as of now."""
+    """Of the whole dossier, once the result is ready (final)."""
+    progress: Progress | None
+    """Of the whole dossier while it is open (statuses 2, 4, 5, 6), as of now."""
     received_by: str
     """Full name of the receiving clerk."""
     counter: int | None
@@ -198,6 +227,8 @@ class DossierRow(JsonView):
     appointment_at: datetime
     timeliness: Timeliness | None
     late: bool
+    """Finished late or open past its due date."""
+    progress: Progress | None = None
 
 
 @dataclass(frozen=True)
@@ -218,6 +249,9 @@ class BookRow(JsonView):
     result_back_at: datetime | None
     returned_at: datetime | None
     note: str
+    timeliness: Timeliness | None = None
+    progress: Progress | None = None
+    """As of the moment the book was read (see :func:`standing_key`)."""
 
 
 @dataclass(frozen=True)
@@ -239,6 +273,7 @@ class DossierPublicView(JsonView):
     result_delivery: ResultDelivery = "desk"
     missing: tuple[DocumentLine, ...] = field(default=())
     """Documents to supply when the status is 5 (supplement requested)."""
+    progress: Progress | None = None
 
 
 @dataclass(frozen=True)

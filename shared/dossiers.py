@@ -66,8 +66,11 @@ from shared.dossier_views import (
     HandoverView,
     NoticeView,
     Party,
+    Progress,
     ReceiveForm,
     Timeliness,
+    is_late,
+    standing_key,
 )
 from shared.errors import (
     CodeError,
@@ -237,15 +240,16 @@ def _line_json(line: DocumentLine) -> dict[str, Any]:
     }
 
 
-def _timeliness(d: Dossier, cal: WorkCalendar | None, now: datetime) -> Timeliness | None:
-    """Final once the result is ready; as of ``now`` while open; none for closed ones."""
+def _standing(
+    d: Dossier, cal: WorkCalendar, now: datetime
+) -> tuple[Timeliness | None, Progress | None]:
+    """(timeliness, progress): the final timeliness once the result is ready; the progress as
+    of ``now`` while the dossier is open; neither for one whose clock never ran or stopped."""
     if d.timeliness is not None:
-        return d.timeliness  # type: ignore[return-value]
+        return d.timeliness, None  # type: ignore[return-value]
     if d.status in OPEN_STATUSES:
-        if cal is None:
-            return "late" if now > d.due_at else None
-        return cal.timeliness(now, d.due_at)  # type: ignore[return-value]
-    return None
+        return None, cal.progress(now, d.due_at)
+    return None, None
 
 
 class DossierDesk:
@@ -606,7 +610,7 @@ class DossierDesk:
 
     @staticmethod
     def _row(d: Dossier, name: str, cal: WorkCalendar | None, now: datetime) -> DossierRow:
-        timeliness = _timeliness(d, cal, now)
+        timeliness, progress = _standing(d, cal, now)
         return DossierRow(
             code=d.code,
             procedure_code=d.procedure_code,
@@ -617,7 +621,8 @@ class DossierDesk:
             due_at=d.due_at,
             appointment_at=d.appointment_at,
             timeliness=timeliness,
-            late=timeliness == "late",
+            late=is_late(timeliness, progress),
+            progress=progress,
         )
 
     def _view(
@@ -626,6 +631,7 @@ class DossierDesk:
         centre = s.get_one(Centre, d.centre_id)
         if cal is None:
             cal = self._calendar(s)
+        timeliness, progress = _standing(d, cal, now)
         parties = {
             p.role: Party(
                 kind=p.kind,  # type: ignore[arg-type]
@@ -664,8 +670,13 @@ class DossierDesk:
                 result=h.result,
                 note=h.note,
                 timeliness=(
-                    cal.timeliness(h.result_at or now, h.due_at)  # type: ignore[arg-type]
-                    if h.due_at is not None
+                    cal.timeliness(h.result_at, h.due_at)
+                    if h.due_at is not None and h.result_at is not None
+                    else None
+                ),
+                progress=(
+                    cal.progress(now, h.due_at)
+                    if h.due_at is not None and h.result_at is None
                     else None
                 ),
                 user=user(h.user_id),
@@ -724,7 +735,8 @@ class DossierDesk:
             appointment_at=d.appointment_at,
             result_ready_at=d.result_ready_at,
             returned_at=d.returned_at,
-            timeliness=_timeliness(d, cal, now),
+            timeliness=timeliness,
+            progress=progress,
             received_by=user(d.received_by),
             counter=counter.number if counter is not None else None,
             ticket_id=d.ticket_id,
@@ -1182,9 +1194,11 @@ class DossierDesk:
             ):
                 first_steps.setdefault(h.dossier_id, h)
             rows = []
+            cal = self._calendar(s)
             for d in dossiers:
                 p = parties.get(d.id)
                 step = first_steps.get(d.id)
+                timeliness, progress = _standing(d, cal, moment)
                 contact = ", ".join(x for x in ((p.address, p.phone) if p else ()) if x)
                 rows.append(
                     BookRow(
@@ -1201,6 +1215,8 @@ class DossierDesk:
                         result_back_at=d.result_ready_at,
                         returned_at=d.returned_at,
                         note=d.note,
+                        timeliness=timeliness,
+                        progress=progress,
                     )
                 )
             events.append(
@@ -1240,8 +1256,10 @@ BOOK_HEADERS: Final = (
     "Nhận kết quả từ cơ quan giải quyết",
     "Trả kết quả",
     "Ghi chú",
+    "Tiến độ",
 )
-"""Columns of Mẫu 06 (Sổ theo dõi hồ sơ), Circular 01/2018/TT-VPCP."""
+"""Columns of Mẫu 06 (Sổ theo dõi hồ sơ), Circular 01/2018/TT-VPCP, then the deadline word as
+the counter's list shows it when the book was read (:func:`standing_key`)."""
 
 
 def book_csv(rows: Iterable[BookRow], path: str | Path, timezone: str) -> Path:
@@ -1272,9 +1290,15 @@ def book_csv(rows: Iterable[BookRow], path: str | Path, timezone: str) -> Path:
                     when(r.result_back_at),
                     when(r.returned_at),
                     r.note,
+                    _standing_words(r.timeliness, r.progress),
                 )
             )
     return target
+
+
+def _standing_words(timeliness: str | None, progress: str | None) -> str:
+    key = standing_key(timeliness, progress)
+    return tr(key, language="vi") if key else ""
 
 
 # --- kiosk lookup ------------------------------------------------------------------------------
@@ -1426,6 +1450,7 @@ def _public_view(s: Session, d: Dossier, now: datetime) -> DossierPublicView:
         )
         if notice is not None:
             missing = _document_lines(notice.missing or [])
+    timeliness, progress = _standing(d, load_calendar(s, timezone=centre.timezone), now)
     return DossierPublicView(
         code=d.code,
         procedure_name=d.procedure_name,
@@ -1434,7 +1459,8 @@ def _public_view(s: Session, d: Dossier, now: datetime) -> DossierPublicView:
         received_at=d.received_at,
         due_at=d.due_at,
         appointment_at=d.appointment_at,
-        timeliness=_timeliness(d, load_calendar(s, timezone=centre.timezone), now),
+        timeliness=timeliness,
+        progress=progress,
         next_step=NEXT_STEP_KEYS[d.status],
         applicant_masked=mask_name(name or ""),
         result_delivery=d.result_delivery,  # type: ignore[arg-type]

@@ -163,6 +163,10 @@ class ConfigError(MotcuaError):
     key = "error.config"
 
 
+class ClockSettingError(ConfigError):
+    key = "error.clock_setting"
+
+
 class BadDatabaseUrl(MotcuaError):
     exit_code = EXIT_USAGE
     key = "error.bad_db_url"

@@ -231,6 +231,12 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "The database address “{url}” is not valid. Examples: sqlite:///C:/MotCua/motcua.sqlite3 "
         "or postgresql://motcua@192.0.2.10/motcua",
     ),
+    "error.clock_setting": (
+        "Đồng hồ đặt bằng {variable} không hợp lệ: {value}. Cần một thời điểm kèm múi giờ, "
+        "ví dụ 2026-12-06T21:00:00+07:00.",
+        "The clock set by {variable} is not valid: {value}. It needs an instant with its UTC "
+        "offset, e.g. 2026-12-06T21:00:00+07:00.",
+    ),
     "error.config": (
         "Tệp cấu hình {file}: {detail}",
         "Configuration file {file}: {detail}",
@@ -630,6 +636,11 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "dossier.status.8": ("Dừng xử lý", "Processing stopped"),
     "dossier.status.9": ("Đã xử lý xong", "Result ready"),
     "dossier.status.10": ("Đã trả kết quả", "Result returned"),
+    # Open dossiers and steps, as of now (the portal's "đang giải quyết trong hạn / quá hạn").
+    "dossier.progress.in_time": ("Trong hạn", "Within time"),
+    "dossier.progress.due_today": ("Đến hạn hôm nay", "Due today"),
+    "dossier.progress.overdue": ("Quá hạn", "Overdue"),
+    # Finished dossiers and steps (result ready): final.
     "dossier.timeliness.early": ("Trước hạn", "Ahead of time"),
     "dossier.timeliness.on_time": ("Đúng hạn", "On time"),
     "dossier.timeliness.late": ("Quá hạn", "Late"),
@@ -1412,6 +1423,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "counter.dossier.book.col.back": ("Nhận kết quả", "Result back"),
     "counter.dossier.book.col.returned": ("Trả kết quả", "Returned"),
     "counter.dossier.book.col.note": ("Ghi chú", "Note"),
+    "counter.dossier.book.col.timeliness": ("Tiến độ", "Timeliness"),
     # --- counter: more -----------------------------------------------------------------------
     "counter.pause_reason.break": ("Nghỉ giải lao", "Break"),
     "counter.pause_reason.meeting": ("Họp, công tác", "Meeting or duty elsewhere"),

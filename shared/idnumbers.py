@@ -23,6 +23,7 @@ import re
 from datetime import date
 from typing import Final
 
+from shared.clock import DEFAULT_TIMEZONE, today_in
 from shared.i18n import nfc
 
 ID_TYPES: Final = ("cccd", "cmnd", "passport", "tax")
@@ -127,7 +128,7 @@ def check_id(id_type: str, text: str, *, today: date | None = None) -> str | Non
         if number[:3] not in PROVINCE_CODES:
             return "dossier.invalid.cccd_province"
         year = birth_year(number)
-        if year is None or year > (today or date.today()).year:
+        if year is None or year > (today or today_in(DEFAULT_TIMEZONE)).year:
             return "dossier.invalid.cccd_year"
         return None
     if id_type == "cmnd":

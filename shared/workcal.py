@@ -49,7 +49,7 @@ from sqlalchemy.orm import Session
 
 from shared.clock import DEFAULT_TIMEZONE, ensure_aware, zone
 from shared.db import Database
-from shared.dossier_views import CalendarYear, Timeliness
+from shared.dossier_views import CalendarYear, Progress, Timeliness
 from shared.errors import (
     CalendarDayUnset,
     CalendarInputError,
@@ -422,14 +422,24 @@ class WorkCalendar:
         raise ValueError(f"processing time too long: {length}")
 
     def timeliness(self, done_at: datetime, due_at: datetime) -> Timeliness:
-        """ "late" after ``due_at``; "early" on an earlier calendar day than ``due_at``'s (centre
-        zone); otherwise "on_time"."""
+        """Of a result ready at ``done_at``: "late" after ``due_at``; "early" on an earlier
+        calendar day than ``due_at``'s (centre zone); otherwise "on_time"."""
         done, due = ensure_aware(done_at), ensure_aware(due_at)
         if done > due:
             return "late"
         if done.astimezone(self.tz).date() < due.astimezone(self.tz).date():
             return "early"
         return "on_time"
+
+    def progress(self, now: datetime, due_at: datetime) -> Progress:
+        """Of work still open at ``now``: "overdue" after ``due_at``; "due_today" on
+        ``due_at``'s calendar day (centre zone) up to that time; otherwise "in_time"."""
+        at, due = ensure_aware(now), ensure_aware(due_at)
+        if at > due:
+            return "overdue"
+        if at.astimezone(self.tz).date() == due.astimezone(self.tz).date():
+            return "due_today"
+        return "in_time"
 
 
 def _ceil_minute(moment: datetime) -> datetime:

@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 
 from shared.catalog import import_catalog, load_catalog_file
+from shared.clock import CLOCK_ENV, current, system_clock, using
 from shared.db import Database
 from shared.queue import QueueEngine
 from shared.resources import asset
 from tests.helpers.catalogs import small_catalog
+from tests.helpers.clock import TestClock, vn
 from tests.helpers.pgserver import PgServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +36,25 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.delenv("MOTCUA_DB_URL", raising=False)
     monkeypatch.delenv("MOTCUA_CONFIG", raising=False)
+
+
+def pytest_report_header() -> str:
+    clock = current()
+    if clock is system_clock:
+        return "product clock: this computer's time"
+    return f"product clock: {CLOCK_ENV}={clock().isoformat()} (shifted)"
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClock]:
+    """The product's clock standing still on Wednesday 18/11/2026 at 09:00 in Việt Nam (an
+    ordinary working morning) until the test sets or moves it; every part of the product reads
+    it, and programs the test starts run on from it (``MOTCUA_CLOCK``)."""
+    monkeypatch.setenv(CLOCK_ENV, "")  # put back as it was after the test
+    fixed = TestClock(vn(2026, 11, 18, 9, 0))
+    fixed.set(fixed())
+    with using(fixed):
+        yield fixed
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,8 @@ import pytest
 
 from shared.resources import asset
 
+pytestmark = pytest.mark.timewise  # also run at shifted clocks (scripts/test.sh)
+
 OFFICIAL_2026 = str(asset("calendar", "2026.toml"))
 Run = Callable[..., subprocess.CompletedProcess[str]]
 

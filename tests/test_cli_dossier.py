@@ -21,6 +21,8 @@ from shared.models import Event
 from shared.resources import asset
 from shared.users import add_user
 
+pytestmark = pytest.mark.timewise  # also run at shifted clocks (scripts/test.sh)
+
 Run = Callable[..., subprocess.CompletedProcess[str]]
 LAND = "1.013831"  # Đăng ký biến động … (8 working days in the sample catalogue)
 EID = "000.00.10.H39"

@@ -52,6 +52,8 @@ from shared.settings import PrinterSettings, Settings
 from shared.users import add_user
 from tests.helpers.fakeprinter import FakePrinter
 
+pytestmark = pytest.mark.timewise  # also run at shifted clocks (scripts/test.sh)
+
 PASSWORD = "mat-khau-123"
 WAIT = 10_000
 CCCD = "001203001234"
@@ -277,12 +279,11 @@ def test_tone_mark_free_search_finds_the_procedure_and_fills_the_form(
 
 
 def test_receiving_by_keyboard_saves_the_dossier_with_its_due_date(
-    qtbot: Any, dossiers: Any, sample_db: Database
+    qtbot: Any, dossiers: Any, sample_db: Database, clock: Any
 ) -> None:
     window = dossiers
     # A Friday afternoon before the 2 September holiday; a 20-working-day land procedure.
-    friday = datetime(2026, 8, 28, 14, 40, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-    window.clock = lambda: friday
+    friday = clock.set(datetime(2026, 8, 28, 14, 40, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
     edit = window.form.picker.edit
     edit.setFocus()
     qtbot.keyClicks(edit, "dang ky dat dai lan dau")
@@ -308,6 +309,35 @@ def test_receiving_by_keyboard_saves_the_dossier_with_its_due_date(
     assert re.fullmatch(r"\d\d giờ \d\d phút, ngày \d\d/\d\d/\d{4}", result.due.text())
     assert result.due.text() in preview  # the preview said what was saved
     assert CCCD not in result.details.text()  # the ID number stays in the form
+
+
+@pytest.mark.parametrize(
+    ("moment", "due_text", "due"),
+    [
+        ((14, 59), "17 giờ 00 phút, ngày 18/11/2026", (18, 17, 0)),
+        ((15, 1), "17 giờ 00 phút, ngày 19/11/2026", (19, 17, 0)),  # after the cut-off
+    ],
+)
+def test_a_same_day_procedure_is_due_by_the_cutoff_on_the_clock(
+    qtbot: Any,
+    dossiers: Any,
+    clock: Any,
+    moment: tuple[int, int],
+    due_text: str,
+    due: tuple[int, int, int],
+) -> None:
+    """Wednesday 18/11/2026: before 15:00 due today at closing, after it the next working day;
+    the preview says so before saving, and the saved dossier agrees."""
+    window = dossiers
+    clock.set(datetime(2026, 11, 18, *moment, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    pick_birth_registration(qtbot, window)
+    assert due_text in window.form.due_preview.text()
+    type_applicant(qtbot, window)
+    with qtbot.waitSignal(window.received, timeout=WAIT) as got:
+        qtbot.keyClick(window.form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    view = got.args[0]
+    assert view.due_at == datetime(2026, 11, *due, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert window.result.due.text() == due_text
 
 
 def test_an_invalid_cccd_is_marked_at_the_field_and_nothing_is_saved(
@@ -358,9 +388,10 @@ def test_an_empty_form_marks_the_required_fields_on_save(
 
 
 def test_list_open_hand_over_ready_and_return_by_scanning(
-    qtbot: Any, dossiers: Any, sample_db: Database
+    qtbot: Any, dossiers: Any, sample_db: Database, clock: Any
 ) -> None:
     window = dossiers
+    # Wednesday 09:00: a same-day procedure is due at 17:00 today.
     received = receive_directly(sample_db)
     receive_directly(sample_db, "Lê Văn Cường")
     window.tabs.setCurrentIndex(1)
@@ -369,7 +400,7 @@ def test_list_open_hand_over_ready_and_return_by_scanning(
     qtbot.keyClicks(panel.search, "tran thi bich")
     qtbot.waitUntil(lambda: [r.code for r in panel.rows] == [received.code], timeout=WAIT)
     assert panel.table.rowCount() == 1
-    assert panel.table.item(0, 6).text() in (tr("dossier.timeliness.on_time"), "QUÁ HẠN")
+    assert panel.table.item(0, 6).text() == "Đến hạn hôm nay" == tr("dossier.progress.due_today")
     viewed = len(events_of(sample_db, "dossier.viewed"))
     panel.table.setFocus()
     panel.table.setCurrentCell(0, 0)

@@ -21,6 +21,8 @@ from shared.resources import asset
 from shared.settings import DisplaySettings
 from shared.views import EventView
 
+pytestmark = pytest.mark.timewise  # also run at shifted clocks (scripts/test.sh)
+
 # --- fixtures: a real SQLite database with the sample catalogue --------------------------------
 
 
@@ -352,6 +354,22 @@ def test_layout_fits_the_screen(qtbot, make_window, size: tuple[int, int]) -> No
     # The called number gets a large share of the screen.
     panel = window.call_panel.geometry()
     assert panel.height() >= 0.35 * size[1] and panel.width() >= 0.55 * min(size)
+
+
+def test_the_header_shows_the_centres_time_on_the_products_clock(qtbot, make_window, clock) -> None:
+    """23:59 → 00:00 in Việt Nam while UTC is still the day before: the date turns here."""
+    clock.set("2026-11-22T23:59:30+07:00")
+    window, _ = make_window()
+    assert (window.header.clock_text(), window.header.date_text()) == (
+        "23:59",
+        "Chủ Nhật, 22/11/2026",
+    )
+    clock.advance(seconds=30)
+    window.header.on_tick_elapsed()
+    assert (window.header.clock_text(), window.header.date_text()) == (
+        "00:00",
+        "Thứ Hai, 23/11/2026",
+    )
 
 
 def test_date_line_in_vietnamese() -> None:

@@ -36,6 +36,8 @@ from shared.printing.layout import PrinterProfile
 from shared.settings import Settings
 from shared.users import add_user
 
+pytestmark = pytest.mark.timewise  # also run at shifted clocks (scripts/test.sh)
+
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 FRIDAY_AFTERNOON = datetime(2026, 4, 24, 16, 0, tzinfo=HCM)
 LAND_REGISTRATION = "1.013978"  # 20 working days in the sample catalogue
@@ -59,7 +61,9 @@ def qr_texts(image) -> list[str]:  # noqa: ANN001 - a PIL image
     ]
 
 
-def test_receive_print_track_forward_and_return(qtbot, centre: Database, tmp_path: Path) -> None:
+def test_receive_print_track_forward_and_return(
+    qtbot, centre: Database, tmp_path: Path, clock
+) -> None:
     from kiosk.app import KioskWindow
     from kiosk.model import load_home, lookup_rows
     from shared.qt.fonts import load_fonts
@@ -78,7 +82,8 @@ def test_receive_print_track_forward_and_return(qtbot, centre: Database, tmp_pat
             phone="0912 345 678",
         ),
     )
-    received = desk.receive(form, received_at=FRIDAY_AFTERNOON, counter=1)
+    clock.set(FRIDAY_AFTERNOON)
+    received = desk.receive(form, counter=1)
     assert received.status == ACCEPTED
     assert received.due_at == DUE and received.appointment_at == DUE
 
@@ -98,15 +103,9 @@ def test_receive_print_track_forward_and_return(qtbot, centre: Database, tmp_pat
     assert received.code in scanned and received.secret in scanned
     assert "Nguy" not in scanned and "079301000123" not in scanned
 
-    # The citizen scans the slip at the kiosk.
-    window = KioskWindow(
-        centre,
-        None,
-        Settings(),
-        load_fonts(),
-        load_home(centre, None),
-        clock=lambda: datetime(2026, 4, 28, 9, 0, tzinfo=HCM),
-    )
+    # The citizen scans the slip at the kiosk on Tuesday morning.
+    clock.set(datetime(2026, 4, 28, 9, 0, tzinfo=HCM))
+    window = KioskWindow(centre, None, Settings(), load_fonts(), load_home(centre, None))
     qtbot.addWidget(window)
     window.resize(1080, 1920)
     window.show()
@@ -124,17 +123,22 @@ def test_receive_print_track_forward_and_return(qtbot, centre: Database, tmp_pat
     rows = kiosk_reads()
     assert rows["Tình trạng"] == "Được tiếp nhận"
     assert "27/05/2026" in str(rows)
+    assert rows["Tiến độ"] == "✓ Trong hạn"  # open: within its time, never "early"
 
-    # Forwarded to another agency, its result back, the result ready.
+    # Forwarded to another agency at 09:30, its result back on 22/5, the result ready.
+    clock.advance(minutes=30)
     desk.hand_over(received.code, "Văn phòng Đăng ký đất đai tỉnh Long An", days=15)
     assert desk.show(received.code).status == PROCESSING
+    clock.set(datetime(2026, 5, 22, 10, 0, tzinfo=HCM))
     desk.record_step_result(received.code, 1, "Đã cấp Giấy chứng nhận")
     ready = desk.mark_ready(received.code)
-    assert ready.status == RESULT_READY
+    assert ready.status == RESULT_READY and ready.timeliness == "early"
     assert ready.handovers[0].result == "Đã cấp Giấy chứng nhận"
-    assert kiosk_reads()["Tình trạng"] == "Đã xử lý xong"
+    rows = kiosk_reads()
+    assert rows["Tình trạng"] == "Đã xử lý xong" and rows["Tiến độ"] == "✓ Trước hạn"
 
-    # Returned by scanning the same slip at the counter.
+    # Returned by scanning the same slip at the counter, on the appointment day.
+    clock.set(DUE)
     returned = desk.return_result(scanned)
-    assert returned.status == RETURNED and returned.returned_at is not None
+    assert returned.status == RETURNED and returned.returned_at == DUE
     assert kiosk_reads()["Tình trạng"] == "Đã trả kết quả"

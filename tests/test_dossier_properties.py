@@ -29,6 +29,8 @@ from shared.idnumbers import PROVINCE_CODES, birth_year, check_id, mask_name
 from shared.models import LookupGuard
 from tests.test_dossiers import EID, FRIDAY, catalog, form
 
+pytestmark = pytest.mark.timewise  # also run at shifted clocks (scripts/test.sh)
+
 FAST = settings(max_examples=60, deadline=None)
 DB = settings(
     max_examples=25,

@@ -59,7 +59,9 @@ from shared.errors import (
 from shared.i18n import set_language
 from shared.models import Dossier, DossierSequence, Event, LookupGuard
 from shared.users import add_user
-from shared.workcal import prefill
+from shared.workcal import prefill, set_work_day
+
+pytestmark = pytest.mark.timewise  # also run at shifted clocks (scripts/test.sh)
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 EID = "000.00.10.H39"
@@ -209,6 +211,52 @@ def test_same_day_and_hour_procedures_follow_the_cutoff_and_the_hours(desk: Doss
     hours = desk.receive(form("2.000908"), received_at=local(2026, 4, 24, 15, 0))
     # 2 hours on Friday (15:00–17:00), 2 more on Tuesday from 07:30.
     assert hours.due_at == local(2026, 4, 28, 9, 30)
+
+
+# Received "now" on the product's clock, at every edge of the day and of the calendar; the due
+# dates worked out by hand from docs/calendar.md (8 working days for 1.013831, same day with a
+# 15:00 cut-off for 1.001193). From Wednesday 9/12/2026: no day off before 1/1/2027, and
+# Saturday 26/12 is worked.
+RECEIVED_NOW = [
+    # (the clock, the code's day, same-day due, 8-day due)
+    ((2026, 12, 9, 7, 29), "261209", (2026, 12, 9, 17, 0), (2026, 12, 21, 7, 30)),  # before opening
+    ((2026, 12, 9, 11, 29), "261209", (2026, 12, 9, 17, 0), (2026, 12, 21, 11, 29)),
+    ((2026, 12, 9, 11, 31), "261209", (2026, 12, 9, 17, 0), (2026, 12, 21, 13, 30)),  # lunch
+    ((2026, 12, 9, 14, 59), "261209", (2026, 12, 9, 17, 0), (2026, 12, 21, 14, 59)),
+    ((2026, 12, 9, 15, 1), "261209", (2026, 12, 10, 17, 0), (2026, 12, 21, 15, 1)),  # cut-off
+    ((2026, 12, 9, 17, 1), "261209", (2026, 12, 10, 17, 0), (2026, 12, 22, 7, 30)),  # closed
+    ((2026, 12, 9, 23, 59), "261209", (2026, 12, 10, 17, 0), (2026, 12, 22, 7, 30)),
+    ((2026, 12, 10, 0, 0), "261210", (2026, 12, 10, 17, 0), (2026, 12, 22, 7, 30)),  # UTC: 9/12
+    ((2026, 12, 13, 10, 0), "261213", (2026, 12, 14, 17, 0), (2026, 12, 24, 7, 30)),  # Sunday
+    ((2026, 12, 26, 9, 0), "261226", (2026, 12, 26, 17, 0), (2027, 1, 7, 9, 0)),  # worked Sat
+    ((2026, 9, 2, 9, 0), "260902", (2026, 9, 3, 17, 0), (2026, 9, 15, 7, 30)),  # Quốc khánh
+]
+
+
+@pytest.mark.parametrize(("moment", "day", "same_day", "eight_days"), RECEIVED_NOW)
+def test_received_now_at_the_edges_of_the_day_and_the_calendar(
+    db: Database,
+    desk: DossierDesk,
+    clock,  # noqa: ANN001
+    moment: tuple[int, ...],
+    day: str,
+    same_day: tuple[int, ...],
+    eight_days: tuple[int, ...],
+) -> None:
+    set_work_day(db, date(2026, 12, 26), "Làm bù")  # a Saturday worked, entered by hand
+    clock.set(local(*moment))
+    quick = desk.receive(form("1.001193"))
+    land = desk.receive(form())
+    assert quick.received_at == land.received_at == local(*moment)
+    assert quick.code == f"{EID}-{day}-0001" and land.code == f"{EID}-{day}-0002"
+    assert quick.due_at == local(*same_day)
+    assert land.due_at == land.appointment_at == local(*eight_days)
+    # Just received: within its time (or due today), never "early".
+    assert (quick.timeliness, quick.progress) == (
+        None,
+        "due_today" if (same_day[:3] == moment[:3]) else "in_time",
+    )
+    assert (land.timeliness, land.progress) == (None, "in_time")
 
 
 def test_codes_run_per_agency_and_local_day(db: Database, desk: DossierDesk) -> None:
@@ -370,14 +418,15 @@ def test_an_online_dossier_waits_at_1_and_its_clock_starts_at_acceptance(
     assert online.status == SUBMITTED and online.channel == CHANNEL_ONLINE
     assert online.code == f"{EID}-260425-0001"  # numbered at once: the citizen follows it
     assert online.received_at == SATURDAY_NIGHT
-    assert online.timeliness is None and online.counter is None
+    assert online.timeliness is None and online.progress is None and online.counter is None
     assert desk.register(form(), submitted_at=SATURDAY_NIGHT, request_id="portal-1") == online
     # The legal clock has not started: never late, whatever the provisional date says.
     much_later = local(2026, 7, 1, 9, 0)
-    assert desk.show(online.code, now=much_later).timeliness is None
+    late_look = desk.show(online.code, now=much_later)
+    assert late_look.timeliness is None and late_look.progress is None
     assert [(r.code, r.late) for r in desk.search(now=much_later)] == [(online.code, False)]
     public = lookup(db, online.code, online.secret, now=much_later)
-    assert public.status == SUBMITTED and public.timeliness is None
+    assert public.status == SUBMITTED and public.timeliness is None and public.progress is None
     assert public.next_step == "dossier.next.accept"
     # Accepted on Tuesday 28/4 at 09:00 at counter 1: 8 working days from then (29/4, 4–8/5,
     # 11/5, 12/5), not from the submission.
@@ -388,7 +437,8 @@ def test_an_online_dossier_waits_at_1_and_its_clock_starts_at_acceptance(
     assert view.due_at == view.appointment_at == local(2026, 5, 12, 9, 0)
     assert view.received_by == "Trần Thị Lan" and view.counter == 1
     assert "nộp trực tuyến lúc 25/04/2026 22:00" in view.note
-    assert view.timeliness == "early"  # measured from now on against the new due date
+    # Open: no final timeliness, its progress measured from now on against the new due date.
+    assert view.timeliness is None and view.progress == "in_time"
     with pytest.raises(DossierTransitionRefused):
         desk.accept(online.code, now=accepted_at)
     with db.transaction(readonly=True) as s:
@@ -518,15 +568,56 @@ def test_final_statuses_accept_nothing(desk: DossierDesk, final: int) -> None:
         desk.hand_over(code, "Sở Tài nguyên và Môi trường")
 
 
+def test_open_dossiers_are_within_time_due_today_or_overdue_never_early(
+    desk: DossierDesk,
+) -> None:
+    """An open dossier has no timeliness yet (Trước hạn / Đúng hạn / Quá hạn are words for a
+    result): it is within its time, due today, or overdue; the list says the same."""
+    code = desk.receive(form(), received_at=FRIDAY).code  # due Monday 11/5 14:30
+    for moment, progress in (
+        (local(2026, 4, 24, 16, 0), "in_time"),  # the moment it was received
+        (local(2026, 5, 8, 17, 0), "in_time"),  # the working day before
+        (local(2026, 5, 10, 23, 59), "in_time"),  # Sunday night, the last minute before
+        (local(2026, 5, 11, 0, 0), "due_today"),  # 17:00 UTC on Sunday: already Monday here
+        (local(2026, 5, 11, 14, 30), "due_today"),
+        (local(2026, 5, 11, 14, 31), "overdue"),
+        (local(2026, 6, 1, 9, 0), "overdue"),
+    ):
+        view = desk.show(code, now=moment)
+        row = desk.row(code, now=moment)
+        assert (view.timeliness, view.progress) == (None, progress), moment
+        assert (row.timeliness, row.progress, row.late) == (None, progress, progress == "overdue")
+
+
 def test_a_result_ready_after_the_due_date_is_late_for_good(desk: DossierDesk) -> None:
     code = desk.receive(form(), received_at=FRIDAY).code
-    assert desk.show(code, now=local(2026, 5, 11, 14, 30)).timeliness == "on_time"
-    assert desk.show(code, now=local(2026, 5, 11, 14, 31)).timeliness == "late"
-    desk.set_status(code, PROCESSING)
+    assert desk.show(code, now=local(2026, 5, 11, 14, 30)).progress == "due_today"
+    assert desk.show(code, now=local(2026, 5, 11, 14, 31)).progress == "overdue"
+    desk.set_status(code, PROCESSING, now=local(2026, 5, 11, 15, 0))
     view = desk.mark_ready(code, now=local(2026, 5, 12, 8, 0))
-    assert view.timeliness == "late"
+    assert (view.timeliness, view.progress) == ("late", None)
     desk.return_result(code, now=local(2026, 5, 12, 9, 0))
-    assert desk.show(code, now=local(2027, 1, 1, 0, 0)).timeliness == "late"
+    final = desk.show(code, now=local(2027, 1, 1, 0, 0))
+    assert (final.timeliness, final.progress) == ("late", None)
+
+
+@pytest.mark.parametrize(
+    ("ready_at", "timeliness"),
+    [
+        ((2026, 5, 8, 17, 0), "early"),  # the working day before the due day
+        ((2026, 5, 11, 7, 30), "on_time"),  # the due day, before the due time
+        ((2026, 5, 11, 14, 30), "on_time"),  # the due minute itself
+        ((2026, 5, 11, 14, 31), "late"),
+    ],
+)
+def test_a_finished_dossier_is_early_on_time_or_late(
+    desk: DossierDesk, ready_at: tuple[int, ...], timeliness: str
+) -> None:
+    code = desk.receive(form(), received_at=FRIDAY).code
+    at = local(*ready_at)
+    view = desk.mark_ready(code, now=at)
+    assert (view.timeliness, view.progress) == (timeliness, None)
+    assert desk.row(code, now=at + timedelta(days=90)).timeliness == timeliness
 
 
 def test_hand_over_steps_are_added_never_overwritten(desk: DossierDesk) -> None:
@@ -537,9 +628,12 @@ def test_hand_over_steps_are_added_never_overwritten(desk: DossierDesk) -> None:
     assert (step.position, step.from_unit) == (1, "Bộ phận Tiếp nhận và Trả kết quả")
     assert step.due_at == local(2026, 5, 5, 8, 0)  # 3 working days: 29/4, 4/5, 5/5
     assert step.user == "Trần Thị Lan" and step.result_at is None
+    assert (step.timeliness, step.progress) == (None, "in_time")  # no result: no timeliness
+    assert desk.show(code, now=local(2026, 5, 5, 8, 1)).handovers[0].progress == "overdue"
     second = desk.hand_over(code, "Chi cục Thuế", days=2, now=local(2026, 5, 6, 9, 0))
     one, two = second.handovers
     assert one.result_at == local(2026, 5, 6, 9, 0) and one.timeliness == "late"
+    assert one.progress is None
     assert two.from_unit == "Văn phòng đăng ký đất đai"
     assert two.due_at == local(2026, 5, 8, 9, 0)
     third = desk.record_step_result(
@@ -607,7 +701,11 @@ def test_search_puts_late_dossiers_first(desk: DossierDesk) -> None:
     rows = desk.search(now=local(2026, 4, 28, 9, 0))
     assert [r.code for r in rows] == [birth, ready, land]
     assert [r.late for r in rows] == [True, False, False]
-    assert rows[1].timeliness == "on_time"
+    assert [(r.timeliness, r.progress) for r in rows] == [
+        (None, "overdue"),
+        ("on_time", None),
+        (None, "in_time"),
+    ]
     assert [r.code for r in desk.search(status=RESULT_READY)] == [ready]
     assert [r.code for r in desk.search("binh", now=local(2026, 4, 28, 9, 0))] == [ready]
     assert len(desk.search(limit=1)) == 1

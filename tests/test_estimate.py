@@ -3,11 +3,12 @@ figure the engine prints on a ticket, from tickets really served on SQLite and P
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from shared.clock import utcnow
 from shared.db import Database
 from shared.estimate import (
     DEFAULT_SERVICE_MIN,
@@ -18,6 +19,8 @@ from shared.estimate import (
 )
 from shared.models import Service
 from shared.queue import QueueEngine
+
+pytestmark = pytest.mark.timewise  # also run at shifted clocks (scripts/test.sh)
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -62,9 +65,16 @@ def test_estimate_from_queue_counters_and_times() -> None:
     assert default is not None and default.minutes == 24 and (default.low, default.high) == (20, 25)
 
 
+@pytest.fixture(autouse=True)
+def _wednesday_morning(clock) -> None:  # noqa: ANN001
+    """The product's clock at 09:00 on Wednesday 18/11/2026, the centre open: the day's served
+    tickets below are from 00:01 on, so every one of them is "today"."""
+    clock.set(datetime(2026, 11, 18, 9, 0, tzinfo=ZONE))
+
+
 def _day_start() -> datetime:
     """Today's local midnight plus a minute: every time after it is "today" at the centre."""
-    now = datetime.now(UTC).astimezone(ZONE)
+    now = utcnow().astimezone(ZONE)
     return now.replace(hour=0, minute=1, second=0, microsecond=0)
 
 
@@ -127,3 +137,32 @@ def test_kiosk_figures_use_the_same_median(engine: QueueEngine, db: Database) ->
     assert estimate is not None and estimate.minutes == 20
     assert wait_text(estimate, "vi") == "chờ khoảng 20–25 phút"
     assert wait_text(estimate, "en") == "wait about 20–25 minutes"
+
+
+def test_a_new_day_at_midnight_here_starts_the_estimate_afresh(
+    engine: QueueEngine,
+    db: Database,
+    clock,  # noqa: ANN001
+) -> None:
+    """At 00:00 in Việt Nam (17:00 UTC, still yesterday there) the kiosk counts the new day's
+    queue and service times: yesterday's waiting citizens and times no longer count."""
+    from kiosk.model import home_from_figures, load_home, read_figures
+
+    _serve(engine, "CT", 4, [4.0, 5.0, 30.0])
+    for _ in range(4):
+        engine.issue("CT", now=_day_start() + timedelta(hours=1))
+
+    def ct_now() -> tuple[int, float]:
+        home = home_from_figures(load_home(db, "TEST"), read_figures(db, engine.status()))
+        ct = home.service("CT")
+        assert ct is not None
+        return ct.waiting, ct.minutes_per_citizen
+
+    clock.set(datetime(2026, 11, 18, 23, 59, 50, tzinfo=ZONE))
+    assert ct_now() == (4, 5.0)
+    clock.set(datetime(2026, 11, 19, 0, 0, 10, tzinfo=ZONE))
+    assert utcnow().day == 18  # the UTC date has not turned yet
+    assert ct_now() == (0, DEFAULT_SERVICE_MIN)
+    first = engine.issue("CT")
+    assert first.business_day.isoformat() == "2026-11-19" and first.ahead == 0
+    assert ct_now() == (1, DEFAULT_SERVICE_MIN)

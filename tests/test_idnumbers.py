@@ -20,6 +20,8 @@ from shared.idnumbers import (
     normalise_phone,
 )
 
+pytestmark = pytest.mark.timewise  # also run at shifted clocks (scripts/test.sh)
+
 TODAY = date(2026, 11, 25)
 
 

@@ -24,6 +24,8 @@ from shared.queue import QueueEngine
 from shared.settings import PrinterSettings, Settings
 from tests.helpers.fakeprinter import FakePrinter
 
+pytestmark = pytest.mark.timewise  # also run at shifted clocks (scripts/test.sh)
+
 OPEN_TIME = datetime(2026, 11, 18, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 """A Wednesday morning: the centre is open (the kiosk's clock in these tests)."""
 
@@ -35,7 +37,7 @@ def printer_settings(printer: FakePrinter) -> Settings:
 
 
 @pytest.fixture
-def make_kiosk(qtbot, sample_db):
+def make_kiosk(qtbot, sample_db, clock):
     from kiosk.app import KioskWindow
     from kiosk.model import load_home
     from shared.qt.fonts import load_fonts
@@ -50,13 +52,13 @@ def make_kiosk(qtbot, sample_db):
         db: Database | None = None,
     ):
         database = db or sample_db
+        clock.set(now)
         window = KioskWindow(
             database,
             None,
             settings,
             load_fonts(),
             load_home(database, None),
-            clock=lambda: now,
         )
         qtbot.addWidget(window)
         window.resize(*size)
@@ -640,17 +642,74 @@ def test_a_public_holiday_from_the_working_calendar_is_closed(qtbot, make_kiosk)
     assert button.detail_lines() == ("Ngoài giờ làm việc", "Mở lại 07:30 Thứ Ba 28/04")
 
 
-def test_lunch_break_closes_until_the_afternoon(qtbot, make_kiosk) -> None:
-    moment = [datetime(2026, 11, 18, 12, 0, tzinfo=ZONE)]
-    window = make_kiosk(Settings())
-    window.clock = lambda: moment[0]
+def test_lunch_break_closes_until_the_afternoon(qtbot, make_kiosk, clock) -> None:
+    window = make_kiosk(Settings(), now=datetime(2026, 11, 18, 12, 0, tzinfo=ZONE))
     window.check_hours()
     button = window.home_screen.button("DD")
     assert not button.isEnabled()
     assert button.detail_lines() == ("Ngoài giờ làm việc", "Mở lại lúc 13:30")
-    moment[0] = datetime(2026, 11, 18, 13, 30, tzinfo=ZONE)
+    clock.set(datetime(2026, 11, 18, 13, 30, tzinfo=ZONE))
     window.check_hours()  # the half-minute timer, without any database read
     assert button.isEnabled() and button.detail_lines()[0] == "Không có ai đang chờ"
+
+
+@pytest.mark.parametrize(
+    ("moment", "reopens"),
+    [
+        ((2026, 11, 18, 7, 29), "Mở lại lúc 07:30"),  # Wednesday, before opening
+        ((2026, 11, 18, 7, 30), None),
+        ((2026, 11, 18, 11, 29), None),
+        ((2026, 11, 18, 11, 31), "Mở lại lúc 13:30"),  # lunch break
+        ((2026, 11, 18, 14, 59), None),
+        ((2026, 11, 18, 15, 1), None),  # after the dossiers' cut-off, still open for numbers
+        ((2026, 11, 18, 16, 59), None),
+        ((2026, 11, 18, 17, 0), "Mở lại 07:30 Thứ Năm 19/11"),  # closing time
+        ((2026, 11, 18, 23, 59), "Mở lại 07:30 Thứ Năm 19/11"),
+        ((2026, 11, 19, 0, 0), "Mở lại lúc 07:30"),  # Thursday here, 17:00 Wednesday in UTC
+        ((2026, 11, 21, 9, 0), "Mở lại 07:30 Thứ Hai 23/11"),  # an ordinary Saturday
+        ((2026, 8, 22, 9, 0), None),  # the Saturday worked in 2026 (for Monday 31/8)
+        ((2026, 8, 31, 9, 0), "Mở lại 07:30 Thứ Năm 03/09"),  # off; then 1–2/9 Quốc khánh
+        ((2026, 2, 16, 9, 0), "Mở lại 07:30 Thứ Hai 23/02"),  # Tết 2026 (16–20/2)
+    ],
+)
+def test_the_kiosk_opens_and_closes_by_the_centres_clock_and_calendar(
+    qtbot, make_kiosk, sample_db, moment, reopens
+) -> None:
+    """Every edge of the day and of the calendar, on the product's clock (the official 2026
+    calendar loaded): services open, or closed with when they open again."""
+    from shared.demo import load_shipped_calendars
+
+    load_shipped_calendars(sample_db)
+    window = make_kiosk(Settings(), now=datetime(*moment, tzinfo=ZONE))
+    button = window.home_screen.button("HT")
+    if reopens is None:
+        assert button.isEnabled() and button.detail_lines()[0] == "Không có ai đang chờ"
+    else:
+        assert not button.isEnabled()
+        assert button.detail_lines() == ("Ngoài giờ làm việc", reopens)
+
+
+def test_the_kiosk_follows_the_clock_across_the_day(qtbot, make_kiosk, clock) -> None:
+    """One kiosk left running: the half-minute check opens and closes it as the clock moves."""
+    window = make_kiosk(Settings(), now=datetime(2026, 11, 18, 7, 29, 30, tzinfo=ZONE))
+    button = window.home_screen.button("HT")
+    seen = []
+    for minutes in (1, 240, 2, 120, 60, 60, 30 + 7 * 60, 7 * 60, 90):
+        clock.advance(minutes=minutes)
+        window.check_hours()
+        button = window.home_screen.button("HT")
+        seen.append((f"{clock().astimezone(ZONE):%d %H:%M}", button.isEnabled()))
+    assert seen == [
+        ("18 07:30", True),
+        ("18 11:30", False),
+        ("18 11:32", False),
+        ("18 13:32", True),
+        ("18 14:32", True),
+        ("18 15:32", True),
+        ("18 23:02", False),
+        ("19 06:02", False),
+        ("19 07:32", True),  # Thursday: open again, nothing restarted
+    ]
 
 
 def test_opening_hours_can_be_switched_off(qtbot, make_kiosk) -> None:
@@ -977,10 +1036,11 @@ def test_lookup_result_wording() -> None:
         received_at=received,
         due_at=due,
         appointment_at=due,
-        timeliness="late",
+        timeliness=None,
         next_step="",
         applicant_masked="N*** V*** A**",
         missing=(DocumentLine("Giấy chứng sinh", originals=1),),
+        progress="overdue",
     )
     rows = dict(lookup_rows(view, "vi", "Asia/Ho_Chi_Minh"))
     assert rows["Người nộp"] == "N*** V*** A**"
@@ -992,10 +1052,18 @@ def test_lookup_result_wording() -> None:
     en = dict(lookup_rows(view, "en", "Asia/Ho_Chi_Minh"))
     assert en["Result due"] == "27/11/2026 at 16:00" and en["Procedure"] == "Birth registration"
     # Submitted online, not yet accepted: no date is promised before the clock starts.
-    online = dataclasses.replace(view, status=1, timeliness=None, missing=())
+    online = dataclasses.replace(view, status=1, progress=None, missing=())
     rows = dict(lookup_rows(online, "vi", "Asia/Ho_Chi_Minh"))
     assert rows["Tình trạng"] == "Mới đăng ký" and "27/11" not in str(rows)
     assert rows["Hẹn trả kết quả"].startswith("Chưa có")
+    assert "Tiến độ" not in rows  # the legal clock has not started
+    # Open and within its time, due today, or finished: one word each, marked, never by colour.
+    for progress, words in (("in_time", "✓ Trong hạn"), ("due_today", "✓ Đến hạn hôm nay")):
+        rows = dict(lookup_rows(dataclasses.replace(view, progress=progress), "vi", "UTC"))
+        assert rows["Tiến độ"] == words
+    done = dataclasses.replace(view, status=10, timeliness="early", progress=None)
+    assert dict(lookup_rows(done, "vi", "UTC"))["Tiến độ"] == "✓ Trước hạn"
+    assert dict(lookup_rows(done, "en", "UTC"))["Progress"] == "✓ Ahead of time"
 
 
 # --- a real database outage -------------------------------------------------------------------

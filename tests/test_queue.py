@@ -25,6 +25,8 @@ from shared.i18n import set_language
 from shared.models import Call, Event, Ticket
 from shared.queue import QueueEngine, format_number
 
+pytestmark = pytest.mark.timewise  # also run at shifted clocks (scripts/test.sh)
+
 # 09:00 in Hà Nội on a Wednesday.
 MORNING = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 

@@ -51,6 +51,8 @@ from shared.workcal import (
     statutory_holidays,
 )
 
+pytestmark = pytest.mark.timewise  # also run at shifted clocks (scripts/test.sh)
+
 TZ = zone("Asia/Ho_Chi_Minh")
 OFFICIAL_2026 = asset("calendar", "2026.toml")
 

@@ -53,7 +53,8 @@ LONG_DOCUMENTS = tuple(
 
 
 def sample_dossier(*, longest: bool = False) -> DossierView:
-    """An accepted dossier with a hand-over and Mẫu 02/03/04 notices."""
+    """A dossier whose result is ready (on time), after two hand-over steps and Mẫu 02/03/04
+    notices."""
     applicant = Party(
         kind="organisation" if longest else "person",
         name=LONG_ORGANISATION if longest else "Nguyễn Thị Ngọc Ánh",
@@ -81,6 +82,7 @@ def sample_dossier(*, longest: bool = False) -> DossierView:
             result="Đã giải quyết",
             note="",
             timeliness="early",
+            progress=None,
             user="Lê Thị Hồng",
         ),
         HandoverView(
@@ -93,6 +95,7 @@ def sample_dossier(*, longest: bool = False) -> DossierView:
             result="",
             note="Chờ trả kết quả",
             timeliness=None,
+            progress="due_today",
             user="Phạm Văn Đức",
         ),
     )
@@ -142,7 +145,7 @@ def sample_dossier(*, longest: bool = False) -> DossierView:
         cutoff=None,
         fee=150000 if longest else 0,
         fee_note="nộp tại quầy" if longest else "",
-        status=2,
+        status=9,
         channel=1,
         applicant=applicant,
         submitter=submitter,
@@ -153,9 +156,10 @@ def sample_dossier(*, longest: bool = False) -> DossierView:
         received_at=RECEIVED,
         due_at=DUE,
         appointment_at=DUE,
-        result_ready_at=None,
+        result_ready_at=datetime(2026, 5, 4, 2, 30, tzinfo=UTC),  # 09:30, 04/05/2026
         returned_at=None,
         timeliness="on_time",
+        progress=None,
         received_by="Lê Thị Hồng",
         counter=5,
         ticket_id=1023,
