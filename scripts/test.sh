@@ -4,7 +4,9 @@
 # scripts/build_bundle.sh unless it is already built from these very sources) and the whole
 # pytest suite (SQLite, a real PostgreSQL server that the suite starts and stops itself, and
 # tests/test_bundle.py: every bundled program started offscreen, `motcua db upgrade` and
-# `motcua demo --headless` from the bundle). Extra arguments go to pytest.
+# `motcua demo --headless` from the bundle), then the time-sensitive tests again with the
+# product's clock shifted to two instants (scripts/test_clock.sh --quick), so that no test
+# passes only at some hours. Extra arguments go to pytest (and skip the shifted runs).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test --build || exit 1
@@ -37,4 +39,8 @@ if [ $rc -eq 5 ]; then
     fi
 fi
 [ $rc -ne 0 ] && status=$rc
+if [ $# -eq 0 ]; then
+    echo "== the time-sensitive tests at shifted clocks"
+    bash scripts/test_clock.sh --quick || status=1
+fi
 exit $status
