@@ -271,8 +271,11 @@ def test_english_and_volume_and_no_chime() -> None:
 class RecordingPlayer:
     """Test double for the sound card (there is none here): records start/end of each sound."""
 
-    def __init__(self, scale: float = 0.02) -> None:
+    def __init__(self, scale: float = 0.02, gate: threading.Event | None = None) -> None:
         self.scale = scale
+        self.gate = gate
+        """When given, each sound waits for it before it starts (a player still busy)."""
+        self.started = threading.Event()
         self.played: list[tuple[bytes, float, float]] = []
         self.active = 0
         self.max_active = 0
@@ -282,6 +285,9 @@ class RecordingPlayer:
         with self._lock:
             self.active += 1
             self.max_active = max(self.max_active, self.active)
+        self.started.set()
+        if self.gate is not None:
+            assert self.gate.wait(30), "the test never let the sound play"
         start = time.monotonic()
         time.sleep(wav_duration(wav) * self.scale)
         with self._lock:
@@ -296,13 +302,17 @@ def _tagged_render(item: Announcement) -> bytes:
 
 @needs_espeak
 def test_burst_of_five_calls_plays_in_order_without_overlap() -> None:
-    player = RecordingPlayer(scale=0.05)
+    gate = threading.Event()
+    player = RecordingPlayer(scale=0.05, gate=gate)
     announcer = Announcer(player)
     calls = [("1001", 1), ("1002", 2), ("2001", 3), ("1003", 4), ("2002", 5)]
-    started = time.monotonic()
-    for number, counter in calls:
+    announcer.announce(Announcement(*calls[0], key="event-1001"))
+    assert player.started.wait(30)  # the first call is at the speaker, which is still busy…
+    for number, counter in calls[1:]:
         announcer.announce(Announcement(number, counter, key=f"event-{number}"))
-    assert time.monotonic() - started < 0.1  # announce() never blocks
+    # … and every announce() has returned: it never waits for the sound.
+    assert announcer.pending == 5 and player.played == []
+    gate.set()
     assert announcer.wait_idle(timeout=30)
     assert announcer.close(drain=True)
     expected = [announcement_wav(n, c, VoiceSettings()) for n, c in calls]
@@ -362,16 +372,26 @@ def test_a_failing_player_does_not_stop_the_queue() -> None:
     assert played == [-1, pytest.approx(200 / SAMPLE_RATE)]
 
 
+class StartedTimedPlayer(TimedPlayer):
+    """The silent player with real timing, telling when a sound started."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = threading.Event()
+
+    def __call__(self, wav: bytes) -> None:
+        self.started.set()
+        super().__call__(wav)
+
+
 def test_close_is_prompt_even_with_long_sounds_queued() -> None:
-    player = TimedPlayer()  # real timing: each item lasts 10 s
+    player = StartedTimedPlayer()  # real timing: each item lasts 10 s
     long_wav = write_wav(array("h", bytes(2 * SAMPLE_RATE * 10)))
     announcer = Announcer(player, render=lambda item: long_wav, stop_playback=player.stop)
     for number in range(5):
         announcer.announce(Announcement(str(number), 1))
-    time.sleep(0.1)
-    started = time.monotonic()
-    assert announcer.close(timeout=2.0)
-    assert time.monotonic() - started < 0.5
+    assert player.started.wait(10)  # the first 10-second sound is playing
+    assert announcer.close(timeout=2.0)  # ended long before that sound would have
     assert announcer.pending == 0
     announcer.announce(Announcement("9", 1))  # after close: ignored, no error
     assert announcer.pending == 0
@@ -396,9 +416,10 @@ def test_default_player_blocks_for_the_sound_and_never_hangs() -> None:
     # Plays (or, without a sound card, waits) for the chime, bounded by duration + margin.
     assert wav_duration(wav) - 0.05 <= elapsed <= wav_duration(wav) + 2.5
     player.stop()
+    long_wav = write_wav(array("h", bytes(2 * SAMPLE_RATE * 10)))  # ten seconds of silence
     started = time.monotonic()
-    player(wav)
-    assert time.monotonic() - started < 0.1  # stopped players return at once
+    player(long_wav)
+    assert time.monotonic() - started < 5.0  # a stopped player returns without playing it
 
 
 def test_motcua_announce_writes_the_call_as_wav_and_text(
