@@ -33,6 +33,7 @@ from shared.board import Board, BoardSource, Call, announceable, load_board_sour
 from shared.clock import utcnow
 from shared.errors import ConfigError, MotcuaError
 from shared.qt.platform import report_first_frame, start_app
+from shared.qt.screens import show_full_screen
 from shared.settings import DisplaySettings, VoiceSettings
 from shared.views import EventView
 
@@ -318,7 +319,7 @@ def run(ctx: Any) -> int:
         start.place(window)
         window.show()
     else:
-        window.showFullScreen()
+        show_full_screen(window, settings.display.screen)
 
     if smoke:
         report_first_frame(app, window, started, "display", screenshot)

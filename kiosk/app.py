@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QStackedLayout, QWidget
 
@@ -66,6 +66,7 @@ from shared.errors import (
     PrinterError,
 )
 from shared.qt.platform import report_first_frame, start_app
+from shared.qt.screens import show_full_screen
 from shared.qt.tasks import TaskRunner
 from shared.settings import Settings
 
@@ -863,14 +864,15 @@ def run(ctx: Any) -> int:
     if early is not None:
         # The same top-level window, now showing the real kiosk (on the same "starting" screen).
         early.window.adopt(window)
+        if not windowed:
+            show_full_screen(early.window, ctx.settings.kiosk.screen)
         app.processEvents()
     elif windowed:
         window.resize(*(size or DEFAULT_WINDOW))
         start.place(window)
         window.show()
     else:
-        window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
-        window.showFullScreen()
+        show_full_screen(window, ctx.settings.kiosk.screen)
 
     if smoke:
         if early is None:

@@ -195,10 +195,11 @@ def open_early(args: Any) -> bool:
         start.place(window)
         window.show()
     else:
-        from PySide6.QtCore import Qt
+        from shared.qt.screens import show_full_screen
 
-        window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
-        window.showFullScreen()
+        # The primary screen for now; the kiosk moves to its [kiosk] screen once the settings
+        # are read.
+        show_full_screen(window)
     if start.smoke:
         report_first_frame(start.app, window, start.started, "kiosk", None)
     else:

@@ -190,6 +190,12 @@ class DisplaySettings:
         8.0, "How long a new call stays highlighted.", minimum=1.0, maximum=60.0
     )
     recent_calls: int = option(6, "How many recent calls are listed.", minimum=0, maximum=20)
+    screen: str = option(
+        "",
+        "Which screen the waiting-room display fills, on a PC with several: empty for the "
+        "primary screen, a number 1, 2, … in the order the system lists them, or the "
+        'output\'s name (e.g. "HDMI-1"; the log file lists the connected ones at start).',
+    )
 
 
 @dataclass(frozen=True)
@@ -265,6 +271,12 @@ class KioskSettings:
         True,
         "Services show as closed (with the reopening time) outside the working hours of "
         "[calendar] and on days off. false: numbers can be taken at any time.",
+    )
+    screen: str = option(
+        "",
+        "Which screen the kiosk fills, on a PC with several: empty for the "
+        "primary screen, a number 1, 2, … in the order the system lists them, or the "
+        'output\'s name (e.g. "HDMI-1"; the log file lists the connected ones at start).',
     )
     scanner_gap_ms: int = option(
         60,

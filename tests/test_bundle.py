@@ -28,6 +28,7 @@ from shared.db import Database
 from shared.migrations import HEAD_REVISION
 from shared.resources import asset, asset_dirs, assets_dir, frozen
 from shared.users import add_user
+from tests.helpers.xserver import XServer, have_xvfb
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist" / "motcua"
@@ -322,56 +323,21 @@ def test_the_bundled_windowed_demo_opens_four_programs_and_stops_them_together(
 
 
 @pytest.fixture
-def xvfb(tmp_path: Path) -> Iterator[str]:
-    """A virtual X11 screen (Xvfb, installed by ``scripts/setup.sh --test``): its DISPLAY."""
-    if shutil.which("Xvfb") is None or shutil.which("xwininfo") is None:
-        pytest.skip("Xvfb and xwininfo are not installed (bash scripts/setup.sh --test)")
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "2560x1440x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        number = pipe.readline().strip()
-    try:
-        assert number.isdigit(), "Xvfb did not start"
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+def xvfb() -> Iterator[XServer]:
+    """A virtual X11 screen with no window manager (installed by ``scripts/setup.sh --test``)."""
+    if not have_xvfb():
+        pytest.skip("Xvfb, xwininfo and xdotool are not installed (bash scripts/setup.sh --test)")
+    with XServer([(2560, 1440)]) as x:
+        yield x
 
 
-def _mapped_windows(display: str) -> list[str]:
+def _mapped_windows(x: XServer) -> list[str]:
     """Geometries ("WxH+X+Y") of the top-level windows shown on the X screen."""
-    env = {**os.environ, "DISPLAY": display}
-    tree = subprocess.run(
-        ["xwininfo", "-root", "-children"], capture_output=True, text=True, env=env
-    ).stdout
-    shown = []
-    for line in tree.splitlines():
-        parts = line.split()
-        if not parts or not parts[0].startswith("0x"):
-            continue
-        info = subprocess.run(
-            ["xwininfo", "-id", parts[0]], capture_output=True, text=True, env=env
-        ).stdout
-        if "IsViewable" in info:
-
-            def field(name: str, text: str = info) -> str:
-                return next(x.split()[-1] for x in text.splitlines() if name in x)
-
-            shown.append(
-                f"{field('Width:')}x{field('Height:')}"
-                f"+{field('Absolute upper-left X:')}+{field('Absolute upper-left Y:')}"
-            )
-    return sorted(shown)
+    return sorted(w.geometry for w in x.windows())
 
 
-def _corners(display: str) -> list[str]:
-    return sorted(geometry.split("+", 1)[1] for geometry in _mapped_windows(display))
+def _corners(x: XServer) -> list[str]:
+    return sorted(geometry.split("+", 1)[1] for geometry in _mapped_windows(x))
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11")
@@ -380,7 +346,7 @@ def test_motcua_demo_on_a_screen_shows_the_four_windows_and_stops_them(
     where: str,
     request: pytest.FixtureRequest,
     motcua_bin: str,
-    xvfb: str,
+    xvfb: XServer,
     offscreen_env: dict[str, str],
     tmp_path: Path,
 ) -> None:
@@ -388,10 +354,7 @@ def test_motcua_demo_on_a_screen_shows_the_four_windows_and_stops_them(
     screen, the kiosk and two counters appear as windows with their first frames painted; the
     end of the demo closes them all."""
     command = motcua_bin if where == "source" else str(request.getfixturevalue("bundle") / "motcua")
-    env = {
-        k: v for k, v in offscreen_env.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")
-    }
-    env["DISPLAY"] = xvfb
+    env = xvfb.env(offscreen_env)
     path = tmp_path / f"{where}-screen-demo.sqlite3"
     parent = subprocess.Popen(
         [command, "demo", "--visitors", "6", "--db", f"sqlite:///{path}"],
@@ -411,9 +374,7 @@ def test_motcua_demo_on_a_screen_shows_the_four_windows_and_stops_them(
         assert _corners(xvfb) == expected, _mapped_windows(xvfb)
         time.sleep(2)  # the first frames are painted (and nobody fell over meanwhile)
         assert len(_demo_children(str(path))) == 4 and parent.poll() is None
-        from PIL import ImageGrab
-
-        screen = ImageGrab.grab(xdisplay=xvfb).convert("RGB")
+        screen = xvfb.grab()
         colours = screen.resize((256, 144)).getcolors(256 * 144)
         assert colours is None or len(colours) > 8, "the windows are blank"
     finally:
