@@ -12,9 +12,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import json
 import multiprocessing
-import statistics
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,24 +34,19 @@ from tests.helpers.pgserver import PgServer
 TICKETS = 25  # each is issued and called: 50 events per writer process
 
 
-def write_calls(url: str, count: int, pause: float, out: str, go: Any) -> None:
-    """Another process: issue and call ``count`` tickets, noting when each commit returned."""
+def write_calls(url: str, count: int, pause: float, go: Any) -> None:
+    """Another process: issue, call and finish ``count`` tickets."""
     db = Database(url)
     engine = QueueEngine(db, "STRESS")
-    done: list[dict[str, Any]] = []
     go.wait()
     for i in range(count):
-        ticket = engine.issue(stress.SERVICES[i % len(stress.SERVICES)])
-        done.append({"kind": "ticket.issued", "ticket_id": ticket.id, "t": time.time()})
+        engine.issue(stress.SERVICES[i % len(stress.SERVICES)])
         time.sleep(pause)
         called = engine.call_next(7)  # counter 7 serves every service
         assert called is not None
-        done.append({"kind": "ticket.called", "ticket_id": called.id, "t": time.time()})
         engine.finish(called.id)
-        done.append({"kind": "ticket.finish", "ticket_id": called.id, "t": time.time()})
         time.sleep(pause)
     db.dispose()
-    Path(out).write_text(json.dumps(done))
 
 
 def prepared(url: str) -> Database:
@@ -91,11 +84,6 @@ def wait_for(predicate: Any, feed: ChangeFeed, limit: float) -> float:
     return time.monotonic() - start
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
 @pytest.fixture(scope="module")
 def own_pg() -> Iterator[PgServer]:
     """A PostgreSQL server of this module's own, so its restarts don't disturb other tests."""
@@ -109,28 +97,24 @@ def own_pg() -> Iterator[PgServer]:
 # --- events from another process ---------------------------------------------------------------
 
 
-def test_events_from_another_process_arrive_in_order_once_and_fast(
-    db_url: str, tmp_path: Path
-) -> None:
+def test_events_from_another_process_arrive_in_order_once(db_url: str) -> None:
     db = prepared(db_url)
     start_id = latest_event_id(db)
-    # On PostgreSQL a slow fallback poll, so only notifications can make the latency low.
-    feed = ChangeFeed(db, poll_interval=0.2 if db.is_sqlite else 2.0)
+    # On PostgreSQL the fallback poll comes only after the test's deadline: every event must
+    # arrive by notification. (How soon: bench/display_latency.py.)
+    feed = ChangeFeed(db, poll_interval=0.2 if db.is_sqlite else 600.0)
     assert feed.connected and feed.last_id == start_id
 
     ctx = multiprocessing.get_context("spawn")
     go = ctx.Event()
-    out = tmp_path / "writer.json"
-    writer = ctx.Process(target=write_calls, args=(db_url, TICKETS, 0.02, str(out), go))
+    writer = ctx.Process(target=write_calls, args=(db_url, TICKETS, 0.02, go))
     writer.start()
-    received: list[tuple[EventView, float]] = []
+    received: list[EventView] = []
     try:
         go.set()
         deadline = time.monotonic() + 60
         while len(received) < 3 * TICKETS and time.monotonic() < deadline:
-            batch = feed.wait(0.5)
-            now = time.time()
-            received.extend((e, now) for e in batch)
+            received.extend(feed.wait(0.5))
         writer.join(timeout=60)
         assert writer.exitcode == 0, "the writing process failed"
         # Nothing more must come (no event handed out twice).
@@ -141,17 +125,11 @@ def test_events_from_another_process_arrive_in_order_once_and_fast(
         feed.close()
 
     assert extra == []
-    ids = [e.id for e, _ in received]
+    ids = [e.id for e in received]
     assert ids == all_ids_after(db, start_id), "events missing, repeated or out of order"
     assert len(ids) == 3 * TICKETS
     assert feed.last_id == ids[-1]
-    assert all(e.at.tzinfo is not None for e, _ in received)
-
-    committed = {(d["kind"], d["ticket_id"]): d["t"] for d in json.loads(out.read_text())}
-    latencies = [seen - committed[(e.kind, e.ticket_id)] for e, seen in received]
-    p50, p95 = statistics.median(latencies), percentile(latencies, 95)
-    print(f"\n{db.dialect}: commit -> wait() p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
-    assert p95 < (1.0 if db.is_sqlite else 0.3)
+    assert all(e.at.tzinfo is not None for e in received)
     db.dispose()
 
 
@@ -301,7 +279,7 @@ def test_the_qt_feed_thread_delivers_events_and_connection_changes(
 
         ctx = multiprocessing.get_context("spawn")
         go = ctx.Event()
-        writer = ctx.Process(target=write_calls, args=(url, 4, 0.0, str(tmp_path / "w.json"), go))
+        writer = ctx.Process(target=write_calls, args=(url, 4, 0.0, go))
         writer.start()
         go.set()
         writer.join(timeout=60)
