@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import re
 import string
-import time
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -275,13 +274,10 @@ def test_garbage_is_malformed(text: str) -> None:
 
 def test_huge_input_is_refused_before_parsing() -> None:
     huge = "MOTCUA:T1:" + "A" * 10_000_000
-    start = time.perf_counter()
-    for _ in range(100):
-        with pytest.raises(MalformedCode):
-            decode(huge)
-        with pytest.raises(MalformedCode):
-            decode(huge.encode("ascii"))
-    assert time.perf_counter() - start < 0.5
+    for text in (huge, huge.encode("ascii"), "Đ" * 10_000_000, "A" * (MAX_INPUT_LENGTH + 1)):
+        with pytest.raises(MalformedCode) as caught:
+            decode(text)
+        assert caught.value.params["detail"] == "quá dài / too long"  # on its length alone
     with pytest.raises(MalformedCode):
         decode("https://example.vn/?t=" + TICKET_TEXT[7:] + "&pad=" + "x" * MAX_INPUT_LENGTH)
     with pytest.raises(MalformedCode):
