@@ -10,9 +10,13 @@ Build one :class:`Database` per process (in the app's or command's bootstrap), n
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 import random
+import socket
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,6 +48,106 @@ _RETRY_SQLSTATES = {"40001", "40P01"}
 # Waited the whole busy timeout for a lock: give up with a message rather than wait again.
 _BUSY_SQLSTATES = {"55P03", "57014"}
 _MAX_ATTEMPTS = 6
+
+PG_KEEPALIVE: dict[str, int] = {
+    # A network cut shows up within seconds instead of after the kernel's minutes: probes on
+    # an idle connection, and a limit on data the server has not acknowledged.
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10_000,
+}
+"""libpq connection options every PostgreSQL connection of the product uses."""
+
+
+class Watchdog:
+    """Cuts a PostgreSQL connection that waits too long for the server.
+
+    A stalled network that still acknowledges (a frozen server, a wedged router or proxy)
+    leaves a waiting call blocked for good: no kernel timeout fires. Connections are watched
+    while they are in use (:meth:`watch`); when one is still in use after its limit, its socket
+    is shut down, so the waiting call fails at once (:class:`DatabaseLost`, nothing committed)
+    and the program reconnects by itself. One thread for the whole process, started on first use.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Condition()
+        self._watched: dict[int, tuple[float, int, str]] = {}
+        """token → (deadline, socket file descriptor, what, for the log)."""
+        self._deadlines: list[tuple[float, int]] = []
+        self._tokens = itertools.count(1)
+        self._thread: threading.Thread | None = None
+
+    def arm(self, fd: int, seconds: float, what: str) -> int:
+        """Watch socket ``fd`` for ``seconds`` from now; a token for :meth:`disarm`."""
+        deadline = time.monotonic() + seconds
+        with self._lock:
+            token = next(self._tokens)
+            self._watched[token] = (deadline, fd, what)
+            heapq.heappush(self._deadlines, (deadline, token))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="db-watchdog", daemon=True)
+                self._thread.start()
+            elif self._deadlines[0][1] == token:
+                self._lock.notify()
+        return token
+
+    def disarm(self, token: int) -> None:
+        with self._lock:
+            self._watched.pop(token, None)
+
+    @contextmanager
+    def watch(self, fd: int, seconds: float, what: str) -> Iterator[None]:
+        token = self.arm(fd, seconds, what)
+        try:
+            yield
+        finally:
+            self.disarm(token)
+
+    def _run(self) -> None:
+        with self._lock:
+            while True:
+                while self._deadlines and self._deadlines[0][1] not in self._watched:
+                    heapq.heappop(self._deadlines)
+                if not self._deadlines:
+                    self._lock.wait()
+                    continue
+                deadline, token = self._deadlines[0]
+                left = deadline - time.monotonic()
+                if left > 0:
+                    self._lock.wait(left)
+                    continue
+                heapq.heappop(self._deadlines)
+                _, fd, what = self._watched.pop(token)
+                # Still in use (disarming takes this lock): the descriptor is still its own.
+                log.warning("no answer from the database server in time: %s cut off", what)
+                try:
+                    probe = socket.socket(fileno=fd)
+                except OSError:
+                    continue
+                try:
+                    probe.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                finally:
+                    probe.detach()
+
+
+WATCHDOG = Watchdog()
+_local = threading.local()
+
+
+@contextmanager
+def unwatched() -> Iterator[None]:
+    """Connections checked out by this thread inside the block are not cut by the watchdog
+    (a schema migration, a backup: long on purpose)."""
+    before = getattr(_local, "unwatched", False)
+    _local.unwatched = True
+    try:
+        yield
+    finally:
+        _local.unwatched = before
 
 
 def normalise_url(url: str) -> URL:
@@ -92,21 +196,53 @@ class Database:
 
     # --- engine ----------------------------------------------------------------------------
 
+    @property
+    def response_limit(self) -> float:
+        """Seconds a PostgreSQL connection in use may wait for the server (:class:`Watchdog`):
+        the response timeout, but never less than the busy timeout (lock waits) plus 5 s."""
+        return max(self.settings.response_timeout, self.settings.busy_timeout + 5.0)
+
     def _make_engine(self) -> Engine:
         if self.is_sqlite:
             return self._make_sqlite_engine()
-        return create_engine(
+        engine = create_engine(
             self.url,
-            pool_pre_ping=True,
             pool_size=2,
             max_overflow=4,
             connect_args={
-                "connect_timeout": 10,
+                "connect_timeout": 5,
                 "application_name": "motcua",
                 # A row lock held longer than the busy timeout fails instead of hanging.
                 "options": f"-c lock_timeout={int(self.settings.busy_timeout * 1000)}",
+                **PG_KEEPALIVE,
             },
         )
+        limit = self.response_limit
+        label = self.display_url
+
+        @event.listens_for(engine, "checkout")
+        def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+            # Watched from here to check-in, the liveness check included: a pooled connection
+            # whose server went away fails the check, and the pool opens a fresh one.
+            token = None
+            if not getattr(_local, "unwatched", False):
+                token = WATCHDOG.arm(dbapi_connection.fileno(), limit, label)
+                record.info["motcua_watch"] = token
+            try:
+                _ping(dbapi_connection)
+            except Exception as exc:
+                if token is not None:
+                    WATCHDOG.disarm(token)
+                    record.info.pop("motcua_watch", None)
+                raise sa_exc.DisconnectionError(str(exc)) from exc
+
+        @event.listens_for(engine, "checkin")
+        def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+            token = record.info.pop("motcua_watch", None)
+            if token is not None:
+                WATCHDOG.disarm(token)
+
+        return engine
 
     def _make_sqlite_engine(self) -> Engine:
         database = self.url.database or ""
@@ -211,11 +347,23 @@ class Database:
         if current is not None and current not in KNOWN_REVISIONS:
             # Made by a newer version: never touch it.
             raise SchemaTooNew(url=self.display_url, current=current)
-        with translate_errors(self):
+        with translate_errors(self), unwatched():
             upgrade(self.engine)
         self._schema_checked = False
         self.check_schema()
         return HEAD_REVISION
+
+
+def _ping(dbapi_connection: Any) -> None:
+    """``SELECT 1`` outside any transaction (what SQLAlchemy's pre-ping does for psycopg)."""
+    autocommit = dbapi_connection.autocommit
+    if not autocommit:
+        dbapi_connection.autocommit = True
+    try:
+        dbapi_connection.execute("SELECT 1")
+    finally:
+        if not autocommit and not dbapi_connection.closed:
+            dbapi_connection.autocommit = False
 
 
 _BEGIN_RETRY_S = (0.001, 0.004)

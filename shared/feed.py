@@ -24,12 +24,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from shared.db import PG_KEEPALIVE, WATCHDOG
 from shared.errors import DatabaseError
 from shared.events import NOTIFY_CHANNEL
 from shared.models import Event
@@ -217,19 +219,15 @@ class ChangeFeed:
             autocommit=True,
             connect_timeout=CONNECT_TIMEOUT,
             application_name="motcua-feed",
-            # A dead network shows up within seconds instead of after the kernel's minutes.
-            keepalives=1,
-            keepalives_idle=5,
-            keepalives_interval=2,
-            keepalives_count=2,
-            tcp_user_timeout=5000,
+            **PG_KEEPALIVE,
         )
         try:
-            # Listen first, read second: an event committed in between is read or heard.
-            conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
-            if self._last_id is None:
-                row = conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()
-                self._last_id = int(row[0]) if row else 0
+            with self._watched(conn):
+                # Listen first, read second: an event committed in between is read or heard.
+                conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                if self._last_id is None:
+                    row = conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()
+                    self._last_id = int(row[0]) if row else 0
         except BaseException:
             conn.close()
             raise
@@ -285,10 +283,16 @@ class ChangeFeed:
     def _query_pg(self, after: int) -> list[Any]:
         if self._conn is None:
             raise ConnectionError("no connection")
-        cursor = self._conn.execute(
-            f"SELECT {_COLUMNS} FROM events WHERE id > %s ORDER BY id LIMIT %s", (after, BATCH)
-        )
-        return cursor.fetchall()
+        with self._watched(self._conn):
+            cursor = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM events WHERE id > %s ORDER BY id LIMIT %s",
+                (after, BATCH),
+            )
+            return cursor.fetchall()
+
+    def _watched(self, conn: psycopg.Connection[Any]) -> AbstractContextManager[None]:
+        """A query on the feed's connection, cut off if the server does not answer in time."""
+        return WATCHDOG.watch(conn.fileno(), self.db.response_limit, "the change-feed")
 
     def _query_sqlite(self, after: int) -> list[Any]:
         statement = (

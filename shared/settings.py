@@ -66,6 +66,15 @@ class DatabaseSettings:
         minimum=1.0,
         maximum=600.0,
     )
+    response_timeout: float = option(
+        20.0,
+        "PostgreSQL: seconds a transaction may wait for the server's answer before the "
+        "connection is given up as lost (a network cut the computer cannot see, a frozen "
+        "server); at least the busy timeout plus 5. The action then fails with a message, "
+        "nothing half-written, and the program reconnects by itself.",
+        minimum=1.0,
+        maximum=3600.0,
+    )
 
 
 @dataclass(frozen=True)
