@@ -97,6 +97,10 @@ class CounterTaken(QueueError):
     key = "error.counter_taken"
 
 
+class OfflineTicketRefused(QueueError):
+    key = "error.offline_ticket_refused"
+
+
 class RatingRefused(QueueError):
     """A rating cannot be recorded (bad level, not finished yet, already rated)."""
 

@@ -231,6 +231,12 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "The database address “{url}” is not valid. Examples: sqlite:///C:/MotCua/motcua.sqlite3 "
         "or postgresql://motcua@192.0.2.10/motcua",
     ),
+    "error.offline_ticket_refused": (
+        "Số {number} ({service}) cấp khi mất kết nối không thuộc khối số dành cho máy này: "
+        "không nhận vào hàng đợi.",
+        "Number {number} ({service}) given while offline is not in a block reserved for this "
+        "kiosk: not added to the queue.",
+    ),
     "error.clock_setting": (
         "Đồng hồ đặt bằng {variable} không hợp lệ: {value}. Cần một thời điểm kèm múi giờ, "
         "ví dụ 2026-12-06T21:00:00+07:00.",

@@ -293,6 +293,35 @@ class TicketSequence(Base):
     last_seq: Mapped[int] = mapped_column(default=0)
 
 
+class NumberBlock(Base):
+    """Numbers of one service set aside in advance for one kiosk, to give while the database
+    server cannot be reached.
+
+    Taken from the same sequence row as every other number (so nobody else gives them); the
+    tickets a kiosk issues from its block arrive later (:meth:`QueueEngine.sync_offline`) with
+    these numbers and their own issue times. Numbers of a block never used stay unused.
+    """
+
+    __tablename__ = "number_blocks"
+    __table_args__ = (
+        CheckConstraint("first_seq >= 1 AND last_seq >= first_seq", name="range"),
+        Index("ix_number_blocks_holder", "holder", "business_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    period: Mapped[date] = mapped_column(Date)
+    """The sequence period the numbers come from (see :class:`TicketSequence`)."""
+    business_day: Mapped[date] = mapped_column(Date)
+    """The centre's day the numbers may be given on."""
+    first_seq: Mapped[int]
+    last_seq: Mapped[int]
+    holder: Mapped[str] = mapped_column(String(64))
+    """The kiosk that holds them (its own random id, kept on that PC)."""
+    reserved_at: Mapped[datetime]
+
+
 class Ticket(Base):
     """A queue ticket. Holds no personal data."""
 
@@ -350,6 +379,8 @@ class Ticket(Base):
     request_id: Mapped[str | None] = mapped_column(String(64))
     secret: Mapped[str | None] = mapped_column(String(16))
     """Random lookup secret printed in the ticket's QR code (never personal data)."""
+    block_id: Mapped[int | None] = mapped_column(ForeignKey("number_blocks.id"))
+    """Set when a kiosk gave the ticket from its block while the server was away."""
 
 
 class Call(Base):

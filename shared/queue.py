@@ -54,6 +54,7 @@ from shared.errors import (
     CounterStateUnchanged,
     IllegalTransition,
     NumberRangeExhausted,
+    OfflineTicketRefused,
     RatingRefused,
     RequestIdConflict,
     ServiceInactive,
@@ -74,13 +75,22 @@ from shared.models import (
     Counter,
     CounterService,
     Event,
+    NumberBlock,
     PriorityGroup,
     Rating,
     Service,
     Ticket,
     UTCDateTime,
 )
-from shared.views import CounterState, JsonView, QueueStatus, ServiceWaiting, TicketView
+from shared.views import (
+    CounterState,
+    JsonView,
+    NumberBlockView,
+    OfflineTicket,
+    QueueStatus,
+    ServiceWaiting,
+    TicketView,
+)
 
 T = TypeVar("T")
 
@@ -231,6 +241,12 @@ _SEQ_UPSERT = text(
     " RETURNING last_seq"
 ).bindparams(bindparam("period", type_=Date()))
 
+
+_SEQ_RESERVE = text(
+    "INSERT INTO ticket_sequences (service_id, period, last_seq) VALUES (:service_id, :period,"
+    " :size) ON CONFLICT (service_id, period) DO UPDATE"
+    " SET last_seq = ticket_sequences.last_seq + :size RETURNING last_seq"
+).bindparams(bindparam("period", type_=Date()))
 
 _INSERT_TICKET = insert(Ticket).returning(Ticket.id)
 _REVISION = select(Centre.catalog_revision).where(Centre.id == bindparam("centre_id"))
@@ -604,6 +620,179 @@ class QueueEngine:
         if origin is None or origin.code != service_code:
             raise RequestIdConflict(request_id=request_id, service=ticket.number)
         return self._view(s, snap, ticket)
+
+    # --- numbers given by a kiosk while the server is away -----------------------------------
+
+    def reserve_block(
+        self, holder: str, service_code: str, size: int, *, now: datetime | None = None
+    ) -> NumberBlockView | None:
+        """Set the next ``size`` numbers of a service aside for the kiosk ``holder``, today.
+
+        They come from the same sequence row as every other number, in the same way, so nobody
+        else gives them; the kiosk gives them only while it cannot reach the server and hands
+        the tickets over afterwards (:meth:`sync_offline`). None when the service's number range
+        has none left (a block at its end is shorter).
+        """
+        if size < 1:
+            raise ValueError("size must be at least 1")
+
+        def work(s: Session) -> NumberBlockView | None:
+            moment = ensure_aware(now)
+            snap = self._snapshot(s)
+            service = self._service(snap, service_code)
+            if not service.active:
+                raise ServiceInactive(code=service_code)
+            day = local_day(moment, snap.timezone)
+            period = day if service.daily_reset else NO_RESET_PERIOD
+            last = int(
+                s.connection()
+                .execute(
+                    _SEQ_RESERVE, {"service_id": service.id, "period": period, "size": size}
+                )
+                .scalar_one()
+            )
+            first = last - size + 1
+            if service.number_end is not None:
+                last = min(last, service.number_end - service.number_start + 1)
+            if last < first:
+                return None
+            block = NumberBlock(
+                centre_id=snap.centre_id,
+                service_id=service.id,
+                period=period,
+                business_day=day,
+                first_seq=first,
+                last_seq=last,
+                holder=holder,
+                reserved_at=moment,
+            )
+            s.add(block)
+            s.flush()
+            view = self._block_view(s, snap, block)
+            self._event(
+                s,
+                "numbers.reserved",
+                snap,
+                moment,
+                service=service.code,
+                holder=holder,
+                first=view.number(first),
+                last=view.number(last),
+                count=view.size,
+            )
+            return view
+
+        return self._run(work)
+
+    def _block_view(self, s: Session, snap: _Snapshot, block: NumberBlock) -> NumberBlockView:
+        service = snap.services[block.service_id]
+        centre = s.get_one(Centre, snap.centre_id)
+        serving = tuple(
+            c.number
+            for c in sorted(snap.counters.values(), key=lambda c: c.number)
+            if c.active and any(link[0] == service.id for link in c.links)
+        )
+        return NumberBlockView(
+            id=block.id,
+            service=service.code,
+            service_name=service.name,
+            service_name_en=service.name_en,
+            business_day=block.business_day,
+            first_seq=block.first_seq,
+            last_seq=block.last_seq,
+            prefix=service.prefix,
+            number_start=service.number_start,
+            digits=service.digits,
+            counters=serving,
+            centre=snap.centre_code,
+            centre_name=centre.name,
+            timezone=snap.timezone,
+        )
+
+    def sync_offline(
+        self, holder: str, ticket: OfflineTicket, *, now: datetime | None = None
+    ) -> TicketView:
+        """Hand over a ticket the kiosk ``holder`` gave from its block while away.
+
+        It joins its queue as issued at its own time (queue order is by issue time), with its
+        number, secret and request id. Sending it again returns the same ticket. Refused
+        (:class:`OfflineTicketRefused`, nothing written) when the number is not one of that
+        kiosk's block for that service.
+        """
+
+        def work(s: Session) -> TicketView:
+            moment = ensure_aware(now)
+            snap = self._snapshot(s)
+            existing = s.connection().execute(_BY_REQUEST, {"request_id": ticket.request_id})
+            row = existing.first()
+            if row is not None:
+                return self._repeat(s, snap, row, ticket.service, ticket.request_id)
+            block = s.get(NumberBlock, ticket.block_id)
+            service = snap.service_codes.get(ticket.service)
+            if (
+                block is None
+                or block.centre_id != snap.centre_id
+                or block.holder != holder
+                or service is None
+                or block.service_id != service.id
+                or not block.first_seq <= ticket.seq <= block.last_seq
+                or ticket.number
+                != format_number(
+                    service.prefix, service.number_start + ticket.seq - 1, service.digits
+                )
+            ):
+                raise OfflineTicketRefused(number=ticket.number, service=ticket.service)
+            issued = ensure_aware(ticket.issued_at)
+            values = {
+                "centre_id": snap.centre_id,
+                "origin_service_id": service.id,
+                "service_id": service.id,
+                "business_day": block.business_day,
+                "seq": ticket.seq,
+                "number": ticket.number,
+                "priority_group_id": snap.group_codes.get(ticket.priority or ""),
+                "status": "waiting",
+                "language": ticket.language if ticket.language in ("vi", "en") else "vi",
+                "issued_at": issued,
+                "queued_at": issued,
+                "waiting_since": issued,
+                "queue_band": BAND_NORMAL,
+                "cycle": 1,
+                "recall_count": 0,
+                "request_id": ticket.request_id,
+                "secret": ticket.secret,
+                "called_at": None,
+                "started_at": None,
+                "finished_at": None,
+                "counter_id": None,
+                "target_counter_id": None,
+                "block_id": block.id,
+            }
+            try:
+                with s.begin_nested():
+                    ticket_id = s.connection().execute(_INSERT_TICKET, values).scalar_one()
+            except IntegrityError:
+                again = s.connection().execute(_BY_REQUEST, {"request_id": ticket.request_id})
+                first = again.first()
+                if first is not None:  # the same ticket, sent twice at once: the first won
+                    return self._repeat(s, snap, first, ticket.service, ticket.request_id)
+                # The number is taken (the kiosk's store was copied or restored): never double it.
+                raise OfflineTicketRefused(number=ticket.number, service=ticket.service) from None
+            row = _Row(id=ticket_id, **values)
+            extra: dict[str, Any] = {
+                "service": service.code,
+                "offline": True,
+                "holder": holder,
+                "issued_at": issued.isoformat(),
+            }
+            if values["priority_group_id"] is not None:
+                extra["priority"] = ticket.priority
+                extra["priority_reason"] = f"priority_group:{ticket.priority}"
+            view = self._view(s, snap, row)
+            self._event(s, "ticket.issued", snap, moment, row, **extra)
+            return view
+
+        return self._run(work)
 
     # --- calling ---------------------------------------------------------------------------
 

@@ -98,3 +98,51 @@ class EventView(JsonView):
     service_id: int | None
     data: dict[str, Any]
     """No personal data: numbers, codes, counter numbers ("number", "counter", "service", …)."""
+
+
+@dataclass(frozen=True)
+class NumberBlockView(JsonView):
+    """Numbers of one service set aside for one kiosk, to give while the server is away, with
+    what the kiosk needs to print them by itself."""
+
+    id: int
+    service: str
+    service_name: str
+    service_name_en: str
+    business_day: date
+    first_seq: int
+    last_seq: int
+    prefix: str
+    number_start: int
+    digits: int
+    counters: tuple[int, ...]
+    """Numbers of the counters that call this service (printed on the ticket)."""
+    centre: str
+    centre_name: str
+    timezone: str
+
+    def number(self, seq: int) -> str:
+        """The number as printed for sequence ``seq`` of the block."""
+        from shared.queue import format_number
+
+        return format_number(self.prefix, self.number_start + seq - 1, self.digits)
+
+    @property
+    def size(self) -> int:
+        return self.last_seq - self.first_seq + 1
+
+
+@dataclass(frozen=True)
+class OfflineTicket(JsonView):
+    """A number a kiosk gave from its block while the server was away (kept on the kiosk until
+    it is synchronised)."""
+
+    request_id: str
+    block_id: int
+    service: str
+    seq: int
+    number: str
+    issued_at: datetime
+    secret: str
+    priority: str | None = None
+    language: str = "vi"

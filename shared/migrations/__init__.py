@@ -10,13 +10,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-HEAD_REVISION = "0005_dossiers"
+HEAD_REVISION = "0006_number_blocks"
 KNOWN_REVISIONS = (
     "0001_initial",
     "0002_ticket_secret",
     "0003_counters_ratings",
     "0004_calendar",
     "0005_dossiers",
+    "0006_number_blocks",
 )
 """Every revision this software knows, oldest first (a test checks it against the files)."""
 
