@@ -23,7 +23,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QMouseEvent
@@ -45,7 +45,9 @@ from kiosk.model import (
     load_home,
     load_status_figures,
     with_hours,
+    with_offline,
 )
+from kiosk.model import online as online_home
 from kiosk.scanner import ScannerFilter
 from kiosk.screens import (
     Confirmation,
@@ -63,12 +65,16 @@ from shared.errors import (
     LookupRefused,
     LookupSlowDown,
     MotcuaError,
+    OfflineNumbersUsedUp,
     PrinterError,
 )
 from shared.qt.platform import report_first_frame, start_app
 from shared.qt.screens import show_full_screen
 from shared.qt.tasks import TaskRunner
 from shared.settings import Settings
+
+if TYPE_CHECKING:
+    from kiosk.offline import OfflineNumbers
 
 log = logging.getLogger("motcua.kiosk")
 
@@ -167,6 +173,9 @@ class KioskWindow(QWidget):
         self._refresh_again = False
         self._current = ""
         self.tasks = TaskRunner(self)
+        self.offline_numbers: OfflineNumbers | None = None
+        """Numbers for when the database server is away (``[kiosk] offline_block``, PostgreSQL
+        only: an SQLite file lives on this PC); set up by the first reading of the data."""
         self.setWindowTitle(self.home.centre_name or "MotCua")
         clock = local_clock(lambda: self.home.timezone)
         self.clock = clock
@@ -366,9 +375,9 @@ class KioskWindow(QWidget):
         self.group = None
         self.priority_screen.set_group(None)
         if not self.online:
-            self.show_screen("offline")
             self.go_offline()
-            return
+            if not self.home.offline:
+                return
         if self.current in ("confirm", "error"):
             self.reset_visitor()
         self.show_screen("home")
@@ -404,20 +413,75 @@ class KioskWindow(QWidget):
 
             self.pending = (service, priority, uuid.uuid4().hex)
         request_id = self.pending[2]
+        away = not self.online
+        if away and not self.home.offline:
+            return  # out of service, and no number kept for it
         self.busy = True
         self._idle_timer.stop()
         for screen in (self.home_screen, self.priority_screen):
             screen.set_busy(True)
         self._busy_timer.start(BUSY_NOTICE_MS)
         language = self.language
-        engine, settings = self.engine, self.settings
+        settings, offline = self.settings, self.offline_numbers
+        group_name = next((g.name for g in self.home.groups if g.code == priority), "")
+
+        def take_offline(progress: Callable[[object], None], abandoned: str | None) -> object:
+            """A number from this kiosk's block: kept on disk, shown, printed as such."""
+            from shared.printing.jobs import offline_print_data, print_prepared
+
+            assert offline is not None
+            taken = offline.take(
+                service, priority=priority, language=language, abandoned=abandoned
+            )
+            if taken is None:
+                raise OfflineNumbersUsedUp()
+            data = offline_print_data(
+                taken.ticket, taken.block, settings.lookup.base_url, group_name
+            )
+            progress(
+                Confirmation(
+                    ticket_id=0,
+                    number=taken.ticket.number,
+                    service_name=taken.block.service_name,
+                    service_name_en=taken.block.service_name_en,
+                    ahead=None,
+                    estimated_wait_min=None,
+                    counters=taken.block.counters,
+                    qr_text=data.qr_text,
+                    priority_name=group_name or None,
+                    offline=True,
+                )
+            )
+            try:
+                print_prepared(data, settings)
+            except PrinterError as error:
+                log.warning("ticket %s shown, not printed: %s", taken.ticket.number, error.code)
+                return ConfirmScreen.PRINTER_FAILED
+            return ConfirmScreen.PRINTED
+
+        if away:
+            self._submit(
+                lambda progress: take_offline(progress, None),
+                self.on_ticket_issued,
+                self.on_print_finished,
+                self.on_take_failed,
+            )
+            return
+        engine = self.engine
 
         def work(progress: Callable[[object], None]) -> object:
             from shared.printing.jobs import print_ticket, ticket_print_data
 
-            view = engine.issue(
-                service, priority=priority, request_id=request_id, language=language
-            )
+            try:
+                view = engine.issue(
+                    service, priority=priority, request_id=request_id, language=language
+                )
+            except DatabaseError:
+                if offline is None:
+                    raise
+                # The server went away just now: a number from the block instead (the attempt
+                # is cancelled on the server once back, in case it reached it).
+                return take_offline(progress, request_id)
             info = engine.print_details(view.id)
             data = ticket_print_data(info, settings.lookup.base_url)
             progress(
@@ -446,6 +510,8 @@ class KioskWindow(QWidget):
         assert isinstance(confirmation, Confirmation)
         self._end_busy()
         self.pending = None
+        if confirmation.offline:
+            self.go_offline()  # the count of numbers left changed; the server is away
         self.confirm_screen.show_ticket(confirmation)
         self.show_screen("confirm")
         self._confirm_timer.start(self.confirm_ms)
@@ -687,11 +753,32 @@ class KioskWindow(QWidget):
         self.show_error()
 
     def go_offline(self) -> None:
+        """The database cannot be reached: the home screen with the numbers this kiosk keeps for
+        today, if it keeps any; else the calm "out of service" screen. Retried every few s."""
         self.online = False
-        if self.current not in ("confirm", "admin", "admin_off"):
-            self.show_screen("offline")
+        left = self._offline_left()
+        if left:
+            self.set_home(with_offline(self.home, left))
+            if self.current in ("offline", "starting", "busy", "error", ""):
+                self.show_screen("home")
+        else:
+            if self.home.offline:
+                self.set_home(online_home(self.home))
+            if self.current not in ("confirm", "admin", "admin_off"):
+                self.show_screen("offline")
         if not self._retry_timer.isActive():
             self._retry_timer.start()
+
+    def _offline_left(self) -> dict[str, int]:
+        """Numbers left per service in this kiosk's blocks for today ({} when none)."""
+        if self.offline_numbers is None or not self.home.services:
+            return {}
+        try:
+            self.offline_numbers.timezone = self.home.timezone
+            return {k: v for k, v in self.offline_numbers.remaining().items() if v > 0}
+        except Exception:  # noqa: BLE001 - its own disk trouble must not stop the kiosk
+            log.exception("the kiosk's store of numbers cannot be read")
+            return {}
 
     def on_connection_changed(self, online: bool) -> None:
         """From the change-feed: the database was lost (False) or reached again (True)."""
@@ -705,13 +792,29 @@ class KioskWindow(QWidget):
         if self._reloading:
             return
         self._reloading = True
-        centre = self.centre
-        self._submit(
-            lambda _progress: load_home(self.db, centre),
-            None,
-            self.on_reloaded,
-            self.on_reload_failed,
-        )
+        centre, block = self.centre, self.settings.kiosk.offline_block
+
+        def work(_progress: Callable[[object], None]) -> object:
+            home = load_home(self.db, centre)
+            offline = self.offline_numbers
+            if offline is None and block > 0 and not self.db.is_sqlite:
+                from kiosk.offline import OfflineNumbers
+                from shared.settings import data_dir
+
+                offline = self.offline_numbers = OfflineNumbers(data_dir(), block)
+            if offline is not None:
+                offline.timezone = home.timezone
+                try:
+                    # What was given while away goes to the queue first, then new blocks.
+                    offline.sync(self.engine)
+                    offline.top_up(self.engine, [s.code for s in home.services])
+                except DatabaseError:
+                    raise
+                except Exception:  # noqa: BLE001 - its own disk trouble must not stop the kiosk
+                    log.exception("numbers for a server outage: not kept up")
+            return home
+
+        self._submit(work, None, self.on_reloaded, self.on_reload_failed)
 
     def on_reloaded(self, home: object) -> None:
         assert isinstance(home, HomeData)

@@ -69,16 +69,22 @@ class ServiceChoice:
     """Outside the opening hours (set by :func:`with_hours`)."""
     opens_at: datetime | None = None
     """When closed: the next opening, local time (None: unknown)."""
+    offline_left: int | None = None
+    """While the server is away (set by :func:`with_offline`): numbers left in this kiosk's
+    block for today; None while the server is there."""
 
     @property
     def available(self) -> bool:
-        return bool(self.open_counters) and not self.full and not self.closed
+        return self.reason is None
 
     @property
     def reason(self) -> str | None:
-        """Why it cannot be taken: "closed", "full", "no_counter" (in that order), or None."""
+        """Why it cannot be taken: "closed", "full", "offline" (the server is away and no number
+        is left in the kiosk's block), "no_counter" (in that order), or None."""
         if self.closed:
             return "closed"
+        if self.offline_left is not None:
+            return None if self.offline_left > 0 else "offline"
         if self.full:
             return "full"
         if not self.open_counters:
@@ -107,6 +113,8 @@ class ServiceChoice:
             return tr("kiosk.unavailable.full", language=language), tr(
                 "kiosk.unavailable.full_hint", language=language
             )
+        if reason == "offline":
+            return title, tr("kiosk.unavailable.offline", language=language)
         return title, tr("kiosk.unavailable.no_counter", language=language)
 
 
@@ -161,6 +169,8 @@ class HomeData:
     calendar: Any = None
     """A :class:`shared.workcal.WorkCalendar` snapshot when available (days off, worked
     Saturdays); None: Monday to Friday."""
+    offline: bool = False
+    """The server is away; numbers come from this kiosk's blocks (:func:`with_offline`)."""
 
     def centre_label(self, language: str) -> str:
         return self.centre_name_en if language == "en" and self.centre_name_en else self.centre_name
@@ -200,7 +210,22 @@ def choices_from_figures(figures: Figures) -> tuple[ServiceChoice, ...]:
 
 
 def home_from_figures(home: HomeData, figures: Figures) -> HomeData:
-    return replace(home, services=choices_from_figures(figures))
+    return replace(home, services=choices_from_figures(figures), offline=False)
+
+
+def with_offline(home: HomeData, left: dict[str, int]) -> HomeData:
+    """``home`` while the server is away: each service open as far as this kiosk's block for
+    today has numbers left (``left``: per service code), nobody known to be waiting."""
+    services = tuple(
+        replace(s, offline_left=left.get(s.code, 0), waiting=0) for s in home.services
+    )
+    return replace(home, services=services, offline=True)
+
+
+def online(home: HomeData) -> HomeData:
+    """``home`` with the server back (figures are read again at once)."""
+    services = tuple(replace(s, offline_left=None) for s in home.services)
+    return replace(home, services=services, offline=False)
 
 
 def home_from_status(home: HomeData, status: QueueStatus) -> HomeData:

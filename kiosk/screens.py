@@ -127,6 +127,8 @@ class ServiceButton(TouchButton):
         if self.unavailable:
             now = self.clock() if self.clock is not None else None
             return self.choice.reason_lines(lang, now)
+        if self.choice.offline_left is not None:  # the server is away: nothing known of the queue
+            return tr("kiosk.offline.card", language=lang), ""
         waiting = self.choice.waiting
         return waiting_text(waiting, lang), wait_text(self.choice.estimate(), lang)
 
@@ -547,6 +549,7 @@ class TitleBar(QWidget):
         super().__init__(parent)
         self.family = family
         self.text = ""
+        self.color = WHITE
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         p = painter_for(self)
@@ -556,7 +559,7 @@ class TitleBar(QWidget):
             r.adjusted(0, r.height() * 0.1, 0, -r.height() * 0.1),
             self.text,
             self.family,
-            color=WHITE,
+            color=self.color,
             bold=True,
             align=LEFT,
             max_px=int(r.height() * 0.5),
@@ -665,10 +668,13 @@ class ServiceScreen(TopBarScreen):
         self._uniform()
 
     def _retitle(self, language: str) -> None:
+        self.title.color = ALERT if self.home.offline else WHITE
         if self.priority and self.group is not None:
             self.title.text = tr(
                 "kiosk.priority.services", language=language, group=self.group.label(language)
             )
+        elif self.home.offline:
+            self.title.text = tr("kiosk.home.offline", language=language)
         else:
             self.title.text = tr("kiosk.home.title", language=language)
 
@@ -693,6 +699,9 @@ class ServiceScreen(TopBarScreen):
                 button.set_choice(choice)
         self.header.name = home.centre_label(self.language)
         self.header.update()
+        self._retitle(self.language)
+        self.title.update()
+        self.lookup_button.setEnabled(not home.offline)  # dossiers live on the server
         self._uniform()
 
     def set_group(self, group: GroupChoice | None) -> None:
@@ -704,7 +713,7 @@ class ServiceScreen(TopBarScreen):
         for button in self.buttons:
             button.setEnabled(not busy and button.choice.available)
         self.priority_button.setEnabled(not busy)
-        self.lookup_button.setEnabled(not busy)
+        self.lookup_button.setEnabled(not busy and not self.home.offline)
         self.back.setEnabled(not busy)
 
     def button(self, code: str) -> ServiceButton:
@@ -827,6 +836,8 @@ class Confirmation:
     counters: tuple[int, ...]
     qr_text: str
     priority_name: str | None = None
+    offline: bool = False
+    """Given from this kiosk's block while the server is away."""
 
 
 class ConfirmScreen(_Screen):

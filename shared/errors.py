@@ -97,6 +97,10 @@ class CounterTaken(QueueError):
     key = "error.counter_taken"
 
 
+class OfflineNumbersUsedUp(QueueError):
+    key = "error.offline_numbers_used_up"
+
+
 class OfflineTicketRefused(QueueError):
     key = "error.offline_ticket_refused"
 

@@ -231,6 +231,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "The database address “{url}” is not valid. Examples: sqlite:///C:/MotCua/motcua.sqlite3 "
         "or postgresql://motcua@192.0.2.10/motcua",
     ),
+    "error.offline_numbers_used_up": (
+        "Mất kết nối máy chủ và đã hết số dự phòng cho dịch vụ này.",
+        "The server is unreachable and this service's reserve numbers are used up.",
+    ),
     "error.offline_ticket_refused": (
         "Số {number} ({service}) cấp khi mất kết nối không thuộc khối số dành cho máy này: "
         "không nhận vào hàng đợi.",
@@ -339,6 +343,11 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "print.ticket.wait_soon": ("Thời gian chờ dự kiến: sắp đến lượt", "Estimated wait: very soon"),
     "print.ticket.priority": ("Ưu tiên: {group}", "Priority: {group}"),
     "print.ticket.priority_note": ("Được phục vụ ưu tiên", "Priority service"),
+    "print.ticket.offline": ("CẤP KHI MẤT KẾT NỐI", "GIVEN WHILE OFFLINE"),
+    "print.ticket.offline_note": (
+        "Số vẫn được gọi theo thứ tự giờ lấy số.",
+        "Your number is called in the order of the time it was taken.",
+    ),
     "print.ticket.listen": (
         "Vui lòng chú ý màn hình và loa gọi số",
         "Please watch the screen and listen for your number",
@@ -1060,6 +1069,15 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "kiosk.large_text": ("A+ Chữ lớn", "A+ Larger text"),
     "kiosk.starting": ("Đang khởi động, xin chờ giây lát…", "Starting, one moment…"),
     "kiosk.unavailable.closed": ("Ngoài giờ làm việc", "Outside opening hours"),
+    "kiosk.unavailable.offline": (
+        "Mất kết nối: tạm không cấp số",
+        "Offline: no numbers for now",
+    ),
+    "kiosk.offline.card": ("Vẫn lấy số được", "Numbers still given"),
+    "kiosk.home.offline": (
+        "Mất kết nối máy chủ · Vẫn lấy số được, số được gọi theo giờ lấy",
+        "Server unreachable · Numbers still given, called by the time taken",
+    ),
     "kiosk.unavailable.reopens": ("Mở lại lúc {time}", "Opens again at {time}"),
     "kiosk.unavailable.reopens_day": (
         "Mở lại {time} {weekday} {date}",

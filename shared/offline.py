@@ -62,6 +62,7 @@ CREATE TABLE IF NOT EXISTS tickets (
     synced INTEGER NOT NULL DEFAULT 0,
     UNIQUE (block_id, seq)
 );
+CREATE TABLE IF NOT EXISTS abandoned (request_id TEXT PRIMARY KEY);
 """
 
 
@@ -238,6 +239,22 @@ class OfflineStore:
     def mark_synced(self, request_id: str) -> None:
         with self._write() as conn:
             conn.execute("UPDATE tickets SET synced = 1 WHERE request_id = ?", (request_id,))
+
+    # --- online attempts the network cut short ---------------------------------------------
+
+    def abandon(self, request_id: str) -> None:
+        """An online attempt that may have reached the server before the network failed, and
+        was given a number from the block instead: to cancel on the server once back."""
+        with self._write() as conn:
+            conn.execute("INSERT OR IGNORE INTO abandoned (request_id) VALUES (?)", (request_id,))
+
+    def abandoned(self) -> list[str]:
+        with self._lock:
+            return [r[0] for r in self._conn.execute("SELECT request_id FROM abandoned")]
+
+    def forget_abandoned(self, request_id: str) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM abandoned WHERE request_id = ?", (request_id,))
 
     def forget_before(self, day: date) -> None:
         """Drop the blocks of days before ``day`` and their handed-over tickets (kept: any

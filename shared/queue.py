@@ -1039,6 +1039,31 @@ class QueueEngine:
 
         return self._transition(ticket_id, _CANCEL, change, now)
 
+    def cancel_request(
+        self, request_id: str, *, reason: str = "", now: datetime | None = None
+    ) -> TicketView | None:
+        """Cancel the ticket a client request made, if it exists and still waits (a kiosk whose
+        network failed while it asked, and which gave a number from its block instead); None
+        when there is none. Idempotent."""
+
+        def work(s: Session) -> TicketView | None:
+            moment = ensure_aware(now)
+            snap = self._snapshot(s)
+            found = s.connection().execute(_BY_REQUEST, {"request_id": request_id}).first()
+            if found is None:
+                return None
+            ticket = self._ticket(s, snap, found.id)
+            if ticket.status != "waiting":
+                return self._view(s, snap, ticket)
+            ticket.status = "cancelled"
+            ticket.finished_at = moment
+            s.flush()
+            view = self._view(s, snap, ticket)
+            self._event(s, "ticket.cancel", snap, moment, ticket, reason=reason)
+            return view
+
+        return self._run(work)
+
     def transfer(
         self,
         ticket_id: int,

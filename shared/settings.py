@@ -281,6 +281,15 @@ class KioskSettings:
         "Services show as closed (with the reopening time) outside the working hours of "
         "[calendar] and on days off. false: numbers can be taken at any time.",
     )
+    offline_block: int = option(
+        20,
+        "PostgreSQL: numbers of each service this kiosk keeps reserved for today, to go on "
+        "giving while the database server cannot be reached (printed as such, handed over when "
+        "it is back); they are taken from the day's numbers like any other. 0: none; the kiosk "
+        "then shows out of service.",
+        minimum=0,
+        maximum=500,
+    )
     screen: str = option(
         "",
         "Which screen the kiosk fills, on a PC with several: empty for the "

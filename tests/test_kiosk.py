@@ -1071,13 +1071,17 @@ def test_lookup_result_wording() -> None:
 
 @pytest.mark.postgres
 def test_postgres_outage_shows_out_of_service_and_comes_back(qtbot, make_kiosk, pg_server, pg_url):
+    """A kiosk keeping no numbers in reserve ([kiosk] offline_block = 0): out of service while
+    the server is away, back by itself (with reserves: tests/test_kiosk_offline.py)."""
     from shared.catalog import import_catalog, load_catalog_file
     from shared.resources import asset
+    from shared.settings import KioskSettings
 
     db = Database(pg_url)
     db.upgrade()
     import_catalog(db, load_catalog_file(asset("catalog", "sample.toml")))
-    window = make_kiosk(Settings(), feed=True, db=db)
+    settings = Settings(kiosk=KioskSettings(offline_block=0))  # type: ignore[call-arg]
+    window = make_kiosk(settings, feed=True, db=db)
     try:
         assert window.current == "home"
 

@@ -25,7 +25,7 @@ from shared.printing.testpage import render_test_page
 from shared.printing.ticket import TicketPrint, render_ticket
 from shared.queue import QueueEngine, TicketPrintInfo
 from shared.settings import Settings
-from shared.views import JsonView
+from shared.views import JsonView, NumberBlockView, OfflineTicket
 
 log = logging.getLogger("motcua.print")
 
@@ -42,6 +42,50 @@ class PrintResult(JsonView):
     height: int
     png: str | None = None
     escpos: str | None = None
+
+
+def offline_print_data(
+    ticket: OfflineTicket, block: NumberBlockView, base_url: str = "", priority_name: str = ""
+) -> TicketPrint:
+    """The ticket a kiosk prints by itself while the server is away (from its block's data):
+    marked as such, without people ahead or a wait it cannot know."""
+    label = ""
+    if block.counters:
+        numbers = ", ".join(f"{n:02d}" for n in block.counters)
+        label = tr("print.ticket.counters", language="vi", numbers=numbers)
+    return TicketPrint(
+        centre_name=block.centre_name,
+        number=ticket.number,
+        service_name=block.service_name,
+        service_name_en=block.service_name_en,
+        counters_label=label,
+        ahead=None,
+        estimated_wait_min=None,
+        issued_at=ticket.issued_at,
+        timezone=block.timezone,
+        language=ticket.language,
+        qr_text=encode_ticket(
+            block.centre, block.business_day, ticket.number, ticket.secret, base_url
+        ),
+        priority_name=priority_name or None,
+        offline=True,
+    )
+
+
+def print_prepared(
+    data: TicketPrint, settings: Settings, *, png: Path | None = None, escpos: Path | None = None
+) -> PrintResult:
+    """Render and send (or save) a ticket already put together, with no database: the kiosk's
+    tickets while the server is away. Failures raise the printer errors, as for any ticket."""
+    profile = PrinterProfile.from_settings(settings.printer)
+    image = render_ticket(data, profile)
+    payload = encode_image(image, cut=profile.cutter, feed_blank=settings.printer.feed_blank)
+    if png is not None or escpos is not None:
+        return save_print(image, payload, png, escpos)
+    label = printer_label(settings.printer)
+    print_bytes(settings.printer, payload)
+    log.info("ticket %s printed on %s without the database", data.number, label)
+    return PrintResult(True, label, len(payload), image.width, image.height)
 
 
 def ticket_print_data(info: TicketPrintInfo, base_url: str = "") -> TicketPrint:

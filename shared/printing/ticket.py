@@ -47,6 +47,9 @@ class TicketPrint:
     qr_text: str
     """ASCII token or URL to follow the ticket (from :mod:`shared.codes`)."""
     priority_name: str | None = None
+    offline: bool = False
+    """Given by the kiosk from its block while the server was away: said on the ticket (its
+    number may come out of order, and nobody ahead is known)."""
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -107,6 +110,23 @@ def ticket_flow(data: TicketPrint, profile: PrinterProfile) -> Flow:
         if english:
             flow.space(px(2))
             flow.text(tr("print.ticket.priority_note", language="en"), px(22), tag="priority_en")
+    if data.offline:
+        flow.space(px(10))
+        flow.text(
+            tr("print.ticket.offline", language="vi"),
+            px(28),
+            bold=True,
+            inverse=True,
+            max_lines=2,
+            min_size=px(20),
+            one_line_first=True,
+            tag="offline",
+        )
+        if english:
+            flow.space(px(2))
+            flow.text(tr("print.ticket.offline", language="en"), px(22), tag="offline_en")
+        flow.space(px(4))
+        line("print.ticket.offline_note", px(24), tag="offline_note")
     flow.space(px(14))
     flow.rule(2, dashed=True)
     flow.space(px(10))
