@@ -31,8 +31,12 @@ from sqlalchemy.orm import Session
 from shared.errors import (
     BadDatabaseUrl,
     DatabaseBusy,
+    DatabaseCorrupt,
+    DatabaseFileUnreachable,
     DatabaseLost,
+    DatabaseReadOnly,
     DatabaseUnreachable,
+    DiskFull,
     SchemaOutdated,
     SchemaTooNew,
 )
@@ -250,8 +254,8 @@ class Database:
             try:
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise DatabaseUnreachable(
-                    url=redact(self.url), detail=exc.strerror or str(exc)
+                raise DatabaseFileUnreachable(
+                    path=database, detail=exc.strerror or str(exc)
                 ) from None
         timeout = self.settings.busy_timeout
         engine = create_engine(
@@ -454,19 +458,7 @@ def _classify(db: Database, exc: sa_exc.DBAPIError) -> Exception:
     if sqlstate in _BUSY_SQLSTATES:
         return DatabaseBusy()
     if db.is_sqlite:
-        if isinstance(orig, sqlite3.OperationalError) and ("locked" in detail or "busy" in detail):
-            return DatabaseBusy()
-        if isinstance(orig, sqlite3.OperationalError) and (
-            "unable to open" in detail or "disk i/o" in detail.lower()
-        ):
-            return DatabaseUnreachable(url=db.display_url, detail=detail)
-        if isinstance(orig, sqlite3.DatabaseError) and not isinstance(
-            orig, sqlite3.IntegrityError | sqlite3.ProgrammingError
-        ):
-            if "no such table" in detail:
-                return SchemaOutdated("error.schema_missing", url=db.display_url)
-            return DatabaseLost(detail=detail)
-        return exc
+        return _classify_sqlite(db, exc, orig, detail)
     if exc.connection_invalidated or isinstance(
         exc, sa_exc.OperationalError | sa_exc.InterfaceError
     ):
@@ -477,6 +469,80 @@ def _classify(db: Database, exc: sa_exc.DBAPIError) -> Exception:
     if sqlstate == "42P01":  # undefined table
         return SchemaOutdated("error.schema_missing", url=db.display_url)
     return exc
+
+
+DISK_NEARLY_FULL = 256 * 1024
+"""Free bytes under which a failure to write the SQLite file is put down to a full disk."""
+
+
+def _classify_sqlite(
+    db: Database, exc: sa_exc.DBAPIError, orig: BaseException | None, detail: str
+) -> Exception:
+    """What went wrong with the SQLite file, in words that say what to do about it."""
+    if not isinstance(orig, sqlite3.DatabaseError) or isinstance(
+        orig, sqlite3.IntegrityError | sqlite3.ProgrammingError
+    ):
+        return exc
+    low = detail.lower()
+    path = db.url.database or ""
+    if "locked" in low or "busy" in low:
+        return DatabaseBusy()
+    if "no such table" in low:
+        return SchemaOutdated("error.schema_missing", url=db.display_url)
+    free = _free_bytes(path)
+    if "disk is full" in low or (
+        ("disk i/o" in low or "unable to open" in low)
+        and free is not None
+        and free < DISK_NEARLY_FULL
+    ):
+        return DiskFull(path=path, free=_size_text(free or 0))
+    if "readonly" in low or "read-only" in low or (
+        ("unable to open" in low or "disk i/o" in low) and _read_only(path)
+    ):
+        return DatabaseReadOnly(path=path)
+    if "not a database" in low or "malformed" in low or "corrupt" in low:
+        return DatabaseCorrupt(path=path, detail=detail)
+    if "unable to open" in low or "disk i/o" in low:
+        return DatabaseFileUnreachable(path=path, detail=detail)
+    return DatabaseLost(detail=detail)
+
+
+def _free_bytes(path: str) -> int | None:
+    """Free bytes on the disk of ``path`` (None when unknown)."""
+    import shutil
+
+    folder = Path(path).expanduser().parent if path and path != ":memory:" else None
+    while folder is not None and not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if folder is None:
+        return None
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
+
+
+def _read_only(path: str) -> bool:
+    """Whether the SQLite file or its folder cannot be written (a read-only disk, no right)."""
+    import os
+
+    target = Path(path).expanduser()
+    folder = target.parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+    except (OSError, AttributeError):  # AttributeError: no statvfs (Windows)
+        pass
+    if target.exists() and not os.access(target, os.W_OK):
+        return True
+    return folder.exists() and not os.access(folder, os.W_OK)
+
+
+def _size_text(size: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} B"
 
 
 def _never_connected(exc: sa_exc.DBAPIError) -> bool:

@@ -197,6 +197,30 @@ class DatabaseLost(DatabaseError):
     key = "error.db_lost"
 
 
+class DatabaseFileUnreachable(DatabaseUnreachable):
+    """The SQLite file cannot be opened (a missing folder, no right to it, a removed disk)."""
+
+    key = "error.db_file_unreachable"
+
+
+class DiskFull(DatabaseError):
+    """The disk holding the SQLite file is full: nothing was written."""
+
+    key = "error.disk_full"
+
+
+class DatabaseReadOnly(DatabaseError):
+    """The SQLite file (or its disk) cannot be written: reading still works."""
+
+    key = "error.db_read_only"
+
+
+class DatabaseCorrupt(DatabaseError):
+    """The SQLite file is damaged: never written to or replaced by the program."""
+
+    key = "error.db_corrupt"
+
+
 class DatabaseBusy(DatabaseError):
     key = "error.db_busy"
 

@@ -203,6 +203,30 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Cannot reach the database {url}: {detail}. Check that the server is running and "
         "the address (--db or MOTCUA_DB_URL) is right.",
     ),
+    "error.db_file_unreachable": (
+        "Không mở được tệp cơ sở dữ liệu {path}: {detail}. Kiểm tra thư mục còn đó và cho phép "
+        "ghi (hoặc đặt --db / MOTCUA_DB_URL).",
+        "Cannot open the database file {path}: {detail}. Check that its folder exists and can "
+        "be written (or set --db / MOTCUA_DB_URL).",
+    ),
+    "error.disk_full": (
+        "Ổ đĩa chứa cơ sở dữ liệu đã đầy (còn {free}): chưa ghi được gì, không mất gì. Giải "
+        "phóng dung lượng trên ổ chứa {path} rồi thử lại.",
+        "The disk holding the database is full ({free} left): nothing was written, nothing "
+        "lost. Free some space on the disk of {path}, then try again.",
+    ),
+    "error.db_read_only": (
+        "Tệp cơ sở dữ liệu {path} chỉ đọc được, không ghi được: chưa ghi gì. Kiểm tra quyền "
+        "ghi của tệp và thư mục, và ổ đĩa không ở chế độ chỉ đọc.",
+        "The database file {path} can be read but not written: nothing was written. Check the "
+        "write permission of the file and its folder, and that the disk is not read-only.",
+    ),
+    "error.db_corrupt": (
+        "Tệp cơ sở dữ liệu {path} bị hỏng ({detail}); chương trình không ghi vào đó. Khôi phục "
+        "từ bản sao lưu gần nhất: motcua db restore TỆP_SAO_LƯU.",
+        "The database file {path} is damaged ({detail}); the program does not write to it. "
+        "Restore the latest backup: motcua db restore BACKUP_FILE.",
+    ),
     "error.db_lost": (
         "Mất kết nối cơ sở dữ liệu giữa chừng; thao tác chưa được ghi, hãy thử lại. ({detail})",
         "The database connection was lost mid-way; nothing was saved, please try again. ({detail})",
