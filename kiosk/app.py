@@ -430,9 +430,7 @@ class KioskWindow(QWidget):
             from shared.printing.jobs import offline_print_data, print_prepared
 
             assert offline is not None
-            taken = offline.take(
-                service, priority=priority, language=language, abandoned=abandoned
-            )
+            taken = offline.take(service, priority=priority, language=language, abandoned=abandoned)
             if taken is None:
                 raise OfflineNumbersUsedUp()
             data = offline_print_data(

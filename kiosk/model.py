@@ -216,9 +216,7 @@ def home_from_figures(home: HomeData, figures: Figures) -> HomeData:
 def with_offline(home: HomeData, left: dict[str, int]) -> HomeData:
     """``home`` while the server is away: each service open as far as this kiosk's block for
     today has numbers left (``left``: per service code), nobody known to be waiting."""
-    services = tuple(
-        replace(s, offline_left=left.get(s.code, 0), waiting=0) for s in home.services
-    )
+    services = tuple(replace(s, offline_left=left.get(s.code, 0), waiting=0) for s in home.services)
     return replace(home, services=services, offline=True)
 
 

@@ -496,8 +496,10 @@ def _classify_sqlite(
         and free < DISK_NEARLY_FULL
     ):
         return DiskFull(path=path, free=_size_text(free or 0))
-    if "readonly" in low or "read-only" in low or (
-        ("unable to open" in low or "disk i/o" in low) and _read_only(path)
+    if (
+        "readonly" in low
+        or "read-only" in low
+        or (("unable to open" in low or "disk i/o" in low) and _read_only(path))
     ):
         return DatabaseReadOnly(path=path)
     if "not a database" in low or "malformed" in low or "corrupt" in low:

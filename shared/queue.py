@@ -646,9 +646,7 @@ class QueueEngine:
             period = day if service.daily_reset else NO_RESET_PERIOD
             last = int(
                 s.connection()
-                .execute(
-                    _SEQ_RESERVE, {"service_id": service.id, "period": period, "size": size}
-                )
+                .execute(_SEQ_RESERVE, {"service_id": service.id, "period": period, "size": size})
                 .scalar_one()
             )
             first = last - size + 1
