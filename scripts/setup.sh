@@ -73,6 +73,7 @@ apt_install libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libgl
     libxcb-randr0 libxcb-render-util0 libxcb-image0
 if [ "$want_test" = yes ]; then
     apt_install procps  # pgrep, used by the demo's tests
+    apt_install faketime  # a PC whose own clock is wrong, for the clock tests
     # Real X screens with no window manager (Xvfb) for the programs' full-screen and journey
     # tests: xwininfo sees their windows, xdotool clicks and types as a person would, and
     # tesseract reads the number back from the waiting-room screen.

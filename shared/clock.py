@@ -14,8 +14,13 @@ computer's real time. Two ways to set it otherwise, both for tests, training and
   ``2026-12-06T21:00:00+07:00@1796562000.000`` ("that instant at this Unix time") so that every
   program started from this one keeps the very same clock; that form may also be given directly.
 
-A shifted clock is logged as a warning when a program starts (``motcua doctor`` will show it):
-a centre in service never sets it.
+A shifted clock is logged as a warning when a program starts (``motcua doctor`` shows it): a
+centre in service never sets it.
+
+On PostgreSQL the database server's clock is the centre's: when this computer's own clock is
+more than a few seconds off it (a flat CMOS battery, a wrong time zone setting, a jump), the
+database layer measures the difference and the product uses the server's time
+(:func:`set_correction`; logged). A clock set on purpose (above) is never corrected.
 """
 
 from __future__ import annotations
@@ -98,12 +103,27 @@ class FixedClock:
 
 _lock = threading.Lock()
 _clock: Clock | None = None
+_correction = timedelta(0)
 
 
 def utcnow() -> datetime:
     """The product's current instant, aware, in UTC."""
     clock = _clock if _clock is not None else install_from_environment()
+    if clock is system_clock:
+        return clock().astimezone(UTC) + _correction
     return clock().astimezone(UTC)
+
+
+def set_correction(offset: timedelta) -> None:
+    """Add ``offset`` to this computer's own time from now on (the database server's clock
+    minus this computer's; zero to stop). A clock set on purpose is never corrected."""
+    global _correction
+    _correction = offset
+
+
+def correction() -> timedelta:
+    """What is added to this computer's time (see :func:`set_correction`)."""
+    return _correction
 
 
 def now_in(timezone: str) -> datetime:

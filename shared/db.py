@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -52,6 +53,12 @@ _RETRY_SQLSTATES = {"40001", "40P01"}
 # Waited the whole busy timeout for a lock: give up with a message rather than wait again.
 _BUSY_SQLSTATES = {"55P03", "57014"}
 _MAX_ATTEMPTS = 6
+
+CLOCK_TOLERANCE = 5.0
+"""Seconds this computer's clock may differ from the PostgreSQL server's before the server's
+time is used instead (see :meth:`Database.check_clock`)."""
+CLOCK_RECHECK = 600.0
+"""Seconds between two measurements of that difference."""
 
 PG_KEEPALIVE: dict[str, int] = {
     # A network cut shows up within seconds instead of after the kernel's minutes: probes on
@@ -193,6 +200,10 @@ class Database:
         self.engine = self._make_engine()
         self._readonly_engine = self.engine.execution_options(motcua_readonly=True)
         self._schema_checked = False
+        self._clock_checked_at: float | None = None
+        self.clock_offset: float | None = None
+        """Seconds the database server's clock is ahead of this computer's (PostgreSQL; None
+        until measured, and on SQLite)."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -297,6 +308,11 @@ class Database:
         """One all-or-nothing transaction; database failures become :class:`DatabaseError`."""
         if check_schema and not self._schema_checked:
             self.check_schema()
+        if not self.is_sqlite and (
+            self._clock_checked_at is None
+            or time.monotonic() - self._clock_checked_at > CLOCK_RECHECK
+        ):
+            self.check_clock()
         engine = self._readonly_engine if readonly else self.engine
         with translate_errors(self), Session(engine, expire_on_commit=False) as session:
             with session.begin():
@@ -321,6 +337,42 @@ class Database:
                 log.info("transaction retried (%s), attempt %d", retry.reason, attempt)
                 time.sleep(0.01 * attempt)
         raise AssertionError("unreachable")
+
+    # --- the server's clock --------------------------------------------------------------
+
+    def check_clock(self) -> float | None:
+        """Measure how far the PostgreSQL server's clock is from this computer's; beyond
+        :data:`CLOCK_TOLERANCE` seconds the product takes the server's time
+        (:func:`shared.clock.set_correction`, logged). None on SQLite (one computer)."""
+        if self.is_sqlite:
+            return None
+        from shared.clock import correction, is_shifted, set_correction
+
+        self._clock_checked_at = time.monotonic()
+        with translate_errors(self), self._readonly_engine.connect() as conn:
+            before = time.time()
+            server = float(
+                conn.execute(text("SELECT extract(epoch FROM clock_timestamp())")).scalar_one()
+            )
+            after = time.time()
+            conn.rollback()
+        offset = server - (before + after) / 2
+        self.clock_offset = offset
+        if is_shifted():
+            return offset  # a clock set on purpose (tests, training) is left alone
+        wanted = timedelta(seconds=offset) if abs(offset) > CLOCK_TOLERANCE else timedelta(0)
+        if abs((wanted - correction()).total_seconds()) > CLOCK_TOLERANCE / 2:
+            if wanted:
+                log.warning(
+                    "this computer's clock is %s %s the database server's; the server's time "
+                    "is used (set this computer's time)",
+                    timedelta(seconds=round(abs(offset))),
+                    "behind" if offset > 0 else "ahead of",
+                )
+            else:
+                log.info("this computer's clock agrees with the database server's again")
+            set_correction(wanted)
+        return offset
 
     # --- schema ----------------------------------------------------------------------------
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -26,7 +28,7 @@ from shared.clock import (
     utcnow,
 )
 from shared.errors import ClockSettingError
-from tests.helpers.clock import vn
+from tests.helpers.clock import VN, vn
 
 pytestmark = pytest.mark.timewise  # also run at shifted clocks (scripts/test.sh)
 
@@ -158,3 +160,41 @@ def test_the_command_says_what_is_wrong_with_the_clock_setting(
     assert done.returncode == 2
     assert CLOCK_ENV in done.stderr and "21:00 tối nay" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.postgres
+def test_a_pc_whose_own_clock_is_a_day_behind_takes_the_servers_time(
+    motcua_bin: str, pg_url: str, tmp_path
+) -> None:
+    """The kiosk PC's clock is a day behind (a flat CMOS battery): its tickets still go to the
+    centre's today, at the right time, by the PostgreSQL server's clock; the log says why."""
+    faketime = shutil.which("faketime")
+    if faketime is None:
+        pytest.skip("faketime is not installed (bash scripts/setup.sh --test)")
+    from shared.catalog import import_catalog, load_catalog_file
+    from shared.db import Database
+    from shared.resources import asset
+
+    db = Database(pg_url)
+    db.upgrade()
+    import_catalog(db, load_catalog_file(asset("catalog", "sample.toml")))
+    db.dispose()
+    env = dict(os.environ)
+    env.pop(CLOCK_ENV, None)  # this PC's own clock, wrong
+    done = subprocess.run(
+        [faketime, "-f", "-1d", motcua_bin, "--db", pg_url, "--json", "ticket", "issue", "HT"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    ticket = json.loads(done.stdout)["ticket"]
+    real = datetime.now(UTC)  # the server's clock is right (same machine, no faketime)
+    issued = datetime.fromisoformat(ticket["issued_at"])
+    assert abs(issued - real) < timedelta(minutes=2)
+    assert ticket["business_day"] == real.astimezone(VN).date().isoformat()
+    logs = "".join(
+        p.read_text(encoding="utf-8") for p in Path(os.environ["XDG_STATE_HOME"]).rglob("*.log")
+    )
+    assert "behind the database server" in logs
