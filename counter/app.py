@@ -955,8 +955,12 @@ def run(ctx: Any) -> int:
         window.show_message(tr("counter.unexpected"))
 
     sys.excepthook = excepthook
+    from shared.qt.backup import DailyBackups
+
+    backups = DailyBackups(lambda: ctx.db, ctx.settings.backup, ctx.centre, window)
     try:
         return int(app.exec())
     finally:
         sys.excepthook = previous_hook
+        backups.stop()
         window.stop()

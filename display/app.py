@@ -336,9 +336,13 @@ def run(ctx: Any) -> int:
         source.last_event_id if source else None,
         source.centre_id if source else None,
     )
+    from shared.qt.backup import DailyBackups
+
+    backups = DailyBackups(lambda: ctx.db, settings.backup, ctx.centre, window)
     try:
         return int(app.exec())
     finally:
+        backups.stop()
         feed.stop()
         if speaker is not None:
             speaker.close()

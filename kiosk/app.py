@@ -1008,8 +1008,12 @@ def run(ctx: Any) -> int:
     sys.excepthook = excepthook
     app.processEvents()  # the first frame, then the data
     window.start()
+    from shared.qt.backup import DailyBackups
+
+    backups = DailyBackups(lambda: ctx.db, ctx.settings.backup, ctx.centre, window)
     try:
         return int(app.exec())
     finally:
         sys.excepthook = previous_hook
+        backups.stop()
         window.stop()

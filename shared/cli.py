@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from shared import __version__
-from shared.errors import EXIT_OK, EXIT_USAGE, MotcuaError, PrinterError
+from shared.errors import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, ConfigError, MotcuaError, PrinterError
 from shared.i18n import set_language, tr
 from shared.settings import Settings, config_dir, data_dir, load_settings, sample_config
 
@@ -111,6 +111,16 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
     db = group("db", "database schema")
     leaf(db, "upgrade", cmd_db_upgrade, "create or migrate the schema to this version")
     leaf(db, "status", cmd_db_status, "show the schema revision of the database")
+    p = leaf(db, "backup", cmd_db_backup, "copy the database to a file while everything runs")
+    p.add_argument("path", type=Path, nargs="?", metavar="PATH", help="the backup file to write")
+    p.add_argument(
+        "--daily",
+        action="store_true",
+        help="today's backup into [backup] folder if due, keeping the newest [backup] keep",
+    )
+    p = leaf(db, "restore", cmd_db_restore, "put a backup in place of the database's content")
+    p.add_argument("path", type=Path, metavar="PATH", help="a file written by `motcua db backup`")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     catalog = group("catalog", "the centre's catalogue (sectors, services, procedures, counters)")
     p = leaf(catalog, "import", cmd_catalog_import, "import a catalogue TOML file (all or nothing)")
@@ -454,6 +464,42 @@ def cmd_db_status(ctx: Context) -> int:
     if current != HEAD_REVISION:
         ctx.db.check_schema()  # raises with the message saying what to do
     return code
+
+
+def cmd_db_backup(ctx: Context) -> int:
+    from shared.backup import backup, centre_timezone, daily_backup
+
+    a = ctx.args
+    if a.daily:
+        timezone = centre_timezone(ctx.db, ctx.centre)
+        result = daily_backup(ctx.db, ctx.settings.backup, timezone=timezone)
+        if result is None:
+            return ctx.emit({"backup": None}, tr("cli.backup_not_due"))
+    elif a.path is None:
+        raise ConfigError(file="motcua db backup", detail="PATH hoặc/or --daily")
+    else:
+        result = backup(ctx.db, a.path)
+    return ctx.emit(
+        {"backup": result.to_json()},
+        tr("cli.backup_written", path=result.path, size=result.bytes),
+    )
+
+
+def cmd_db_restore(ctx: Context) -> int:
+    from shared.backup import restore
+
+    a = ctx.args
+    if not a.yes:
+        print(tr("cli.restore_confirm", url=ctx.db.display_url, path=a.path), file=sys.stderr)
+        answer = sys.stdin.readline().strip()
+        if answer != "YES":
+            print(tr("cli.restore_cancelled"), file=sys.stderr)
+            return EXIT_REFUSED
+    result = restore(ctx.db, a.path)
+    return ctx.emit(
+        {"restored": result.to_json()},
+        tr("cli.restored", url=result.database, path=result.path, revision=result.revision),
+    )
 
 
 def cmd_catalog_import(ctx: Context) -> int:

@@ -235,6 +235,23 @@ class SchemaTooNew(DatabaseError):
     key = "error.schema_new"
 
 
+# --- backups ---------------------------------------------------------------------------------
+
+
+class BackupError(MotcuaError):
+    """A backup or a restore could not be done; the database is as it was."""
+
+    exit_code = EXIT_DATABASE
+    key = "error.backup_failed"
+
+
+class BackupRefused(BackupError):
+    """The file given to restore is not a sound backup of this product: nothing was touched."""
+
+    exit_code = EXIT_REFUSED
+    key = "error.backup_refused"
+
+
 # --- dossiers (refused by the rules: exit 3) -------------------------------------------------
 
 

@@ -52,6 +52,10 @@ CONNECT_TIMEOUT = 2  # seconds; libpq's minimum
 _COLUMNS = "id, kind, at, centre_id, ticket_id, counter_id, service_id, data"
 
 
+class _LogWentBack(Exception):
+    """The event log's newest id is below the one already read (a restored backup)."""
+
+
 def latest_event_id(db: Database) -> int:
     """The id of the newest committed event (0 when the log is empty)."""
     with db.transaction(readonly=True) as session:
@@ -258,7 +262,9 @@ class ChangeFeed:
         self._backoff = min(BACKOFF_MAX, self._backoff * 2)
 
     def _is_database_trouble(self, exc: BaseException) -> bool:
-        return isinstance(exc, DatabaseError | SQLAlchemyError | OSError | self._psycopg_error)
+        return isinstance(
+            exc, DatabaseError | SQLAlchemyError | OSError | _LogWentBack | self._psycopg_error
+        )
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -267,8 +273,16 @@ class ChangeFeed:
         after = self.last_id
         try:
             rows = self._query_pg(after) if self._pg else self._query_sqlite(after)
+            top = None if rows else self._newest_id()
         except Exception as exc:  # noqa: BLE001 - recorded, never raised
             self._fail(exc)
+            return None
+        if top is not None and top < after:
+            # The log went back: the database was restored from a backup. Start again from its
+            # newest event, as after an outage (the apps read everything again on reconnect).
+            log.warning("the event log went back from id %d to %d: restored?", after, top)
+            self._last_id = top
+            self._fail(_LogWentBack(f"event log restored (newest id {top})"))
             return None
         if rows:
             self._last_id = int(rows[-1][0])
@@ -293,6 +307,15 @@ class ChangeFeed:
     def _watched(self, conn: psycopg.Connection[Any]) -> AbstractContextManager[None]:
         """A query on the feed's connection, cut off if the server does not answer in time."""
         return WATCHDOG.watch(conn.fileno(), self.db.response_limit, "the change-feed")
+
+    def _newest_id(self) -> int:
+        if self._pg:
+            if self._conn is None:
+                raise ConnectionError("no connection")
+            with self._watched(self._conn):
+                row = self._conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()
+            return int(row[0]) if row else 0
+        return latest_event_id(self.db)
 
     def _query_sqlite(self, after: int) -> list[Any]:
         statement = (

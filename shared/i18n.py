@@ -227,6 +227,39 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "The database file {path} is damaged ({detail}); the program does not write to it. "
         "Restore the latest backup: motcua db restore BACKUP_FILE.",
     ),
+    "cli.backup_written": (
+        "Đã sao lưu vào {path} ({size} byte).",
+        "Backup written to {path} ({size} bytes).",
+    ),
+    "cli.backup_not_due": (
+        "Chưa đến giờ sao lưu hằng ngày, hoặc hôm nay đã có bản sao lưu.",
+        "The daily backup is not due yet, or today's is already there.",
+    ),
+    "cli.restore_confirm": (
+        "Thay toàn bộ dữ liệu của {url} bằng bản sao lưu {path}? Dữ liệu hiện tại được lưu lại "
+        "bên cạnh (SQLite). Gõ YES rồi Enter để tiếp tục:",
+        "Replace all the data of {url} with the backup {path}? The current data is kept beside "
+        "it (SQLite). Type YES and Enter to go on:",
+    ),
+    "cli.restore_cancelled": ("Đã hủy, không thay đổi gì.", "Cancelled; nothing was changed."),
+    "cli.restored": (
+        "Đã khôi phục {url} từ {path} (phiên bản {revision}).",
+        "{url} restored from {path} (schema {revision}).",
+    ),
+    "error.backup_failed": (
+        "Không sao lưu/khôi phục được: {detail}. Cơ sở dữ liệu vẫn như trước.",
+        "The backup or restore could not be done: {detail}. The database is as it was.",
+    ),
+    "error.backup_tool_missing": (
+        "Không tìm thấy {tool} (công cụ của PostgreSQL). Cài PostgreSQL hoặc bộ công cụ máy "
+        "khách của nó trên máy này, hoặc sao lưu trên máy chủ.",
+        "{tool} (a PostgreSQL tool) was not found. Install PostgreSQL or its client tools on "
+        "this computer, or back up on the server.",
+    ),
+    "error.backup_refused": (
+        "{path} không phải bản sao lưu dùng được ({detail}); không thay đổi gì.",
+        "{path} is not a usable backup ({detail}); nothing was changed.",
+    ),
     "error.db_lost": (
         "Mất kết nối cơ sở dữ liệu giữa chừng; thao tác chưa được ghi, hãy thử lại. ({detail})",
         "The database connection was lost mid-way; nothing was saved, please try again. ({detail})",

@@ -328,6 +328,32 @@ class CalendarSettings:
 
 
 @dataclass(frozen=True)
+class BackupSettings:
+    """[backup] daily copies of the database (restore one with `motcua db restore FILE`)."""
+
+    keep: int = option(
+        14,
+        "Daily backups kept (the oldest go); 0: none. The first MotCua program running after "
+        "`at` takes the day's copy.",
+        minimum=0,
+        maximum=3650,
+    )
+    at: str = option(
+        "12:00", 'Time of day after which the day\'s backup is taken, "HH:MM" (centre time).'
+    )
+    folder: str = option(
+        "",
+        "Where the copies go. Empty: a backups folder in this user's data folder. Better: "
+        "another disk, or a network share.",
+    )
+    postgresql: bool = option(
+        False,
+        "Also with a PostgreSQL server: pg_dump from this PC (usually the server keeps its own "
+        "backups).",
+    )
+
+
+@dataclass(frozen=True)
 class FormsSettings:
     """[forms] the official dossier forms (Mẫu 01 …) printed on A4."""
 
@@ -352,6 +378,7 @@ class Settings:
     kiosk: KioskSettings = field(default_factory=KioskSettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     forms: FormsSettings = field(default_factory=FormsSettings)
+    backup: BackupSettings = field(default_factory=BackupSettings)
     source: str = field(default="", compare=False)
     """The configuration file these settings were read from (empty: defaults only)."""
 
@@ -377,6 +404,7 @@ SECTIONS: dict[str, type] = {
     "kiosk": KioskSettings,
     "calendar": CalendarSettings,
     "forms": FormsSettings,
+    "backup": BackupSettings,
 }
 
 
