@@ -122,6 +122,13 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
     p.add_argument("path", type=Path, metavar="PATH", help="a file written by `motcua db backup`")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
+    leaf(
+        commands,
+        "doctor",
+        cmd_doctor,
+        "check this computer: database, schema, clock, printer, fonts, voice, disk, backups, logs",
+    )
+
     catalog = group("catalog", "the centre's catalogue (sectors, services, procedures, counters)")
     p = leaf(catalog, "import", cmd_catalog_import, "import a catalogue TOML file (all or nothing)")
     p.add_argument("file", type=Path)
@@ -464,6 +471,27 @@ def cmd_db_status(ctx: Context) -> int:
     if current != HEAD_REVISION:
         ctx.db.check_schema()  # raises with the message saying what to do
     return code
+
+
+def cmd_doctor(ctx: Context) -> int:
+    from shared.doctor import examine
+
+    report = examine(ctx.settings, ctx.db)
+
+    def human() -> str:
+        width = max(len(c.name) for c in report.checks)
+        lines = []
+        for check in report.checks:
+            status = tr(f"doctor.status.{check.status}")
+            lines.append(f"{status:>7}  {check.name:<{width}}  {check.detail}")
+            if check.advice:
+                lines.append(f"{'':>7}  {'':<{width}}  → {check.advice}")
+        lines.append(tr("doctor.summary.ok" if report.ok else "doctor.summary.fail"))
+        return "\n".join(lines)
+
+    data = {"ok": report.ok, "checks": [c.to_json() for c in report.checks]}
+    ctx.emit(data, human)
+    return report.exit_code
 
 
 def cmd_db_backup(ctx: Context) -> int:

@@ -227,6 +227,144 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "The database file {path} is damaged ({detail}); the program does not write to it. "
         "Restore the latest backup: motcua db restore BACKUP_FILE.",
     ),
+    # --- motcua doctor ------------------------------------------------------------------------
+    "doctor.status.ok": ("ổn", "ok"),
+    "doctor.status.warn": ("lưu ý", "warning"),
+    "doctor.status.fail": ("LỖI", "FAILED"),
+    "doctor.summary.ok": ("Máy này sẵn sàng.", "This computer is ready."),
+    "doctor.summary.fail": (
+        "Máy này chưa sẵn sàng: xem các dòng LỖI.",
+        "This computer is not ready: see the FAILED lines.",
+    ),
+    "doctor.database.ok": ("Kết nối được cơ sở dữ liệu {url}.", "Database {url} reached."),
+    "doctor.advice.database": (
+        "Kiểm tra địa chỉ cơ sở dữ liệu (motcua config path) và máy chủ đang chạy.",
+        "Check the database address (motcua config path) and that the server is running.",
+    ),
+    "doctor.schema.old": (
+        "Cơ sở dữ liệu ở phiên bản {current}, chương trình cần {head}.",
+        "The database is at schema {current}; this version needs {head}.",
+    ),
+    "doctor.advice.schema": ("Chạy: motcua db upgrade", "Run: motcua db upgrade"),
+    "doctor.schema.ok": (
+        "Cấu trúc dữ liệu mới nhất ({revision}).",
+        "Schema up to date ({revision}).",
+    ),
+    "doctor.integrity.ok": ("Tệp cơ sở dữ liệu nguyên vẹn.", "The database file is sound."),
+    "doctor.integrity.bad": (
+        "Tệp cơ sở dữ liệu bị hỏng: {detail}",
+        "The database file is damaged: {detail}",
+    ),
+    "doctor.advice.restore": (
+        "Khôi phục bản sao lưu gần nhất: motcua db restore TỆP_SAO_LƯU",
+        "Restore the latest backup: motcua db restore BACKUP_FILE",
+    ),
+    "doctor.clock.ok": ("Đồng hồ: {now} (UTC).", "Clock: {now} (UTC)."),
+    "doctor.clock.server": (
+        "Đồng hồ khớp với máy chủ cơ sở dữ liệu (lệch {seconds} giây).",
+        "The clock agrees with the database server ({seconds} s apart).",
+    ),
+    "doctor.clock.skew": (
+        "Đồng hồ máy này {side} máy chủ cơ sở dữ liệu {seconds} giây; chương trình dùng giờ của "
+        "máy chủ.",
+        "This computer's clock is {seconds} s {side} the database server's; the server's time is "
+        "used.",
+    ),
+    "doctor.clock.behind": ("chậm hơn", "behind"),
+    "doctor.clock.ahead": ("nhanh hơn", "ahead of"),
+    "doctor.clock.went_back": (
+        "Đồng hồ máy này chậm hơn sự kiện mới nhất trong cơ sở dữ liệu ({newest}): đồng hồ bị lùi?",
+        "This computer's clock is behind the newest event in the database ({newest}): did the "
+        "clock go back?",
+    ),
+    "doctor.advice.clock": (
+        "Chỉnh giờ máy tính (bật đồng bộ giờ tự động, kiểm tra pin CMOS và múi giờ).",
+        "Set this computer's time (turn on automatic time sync; check the CMOS battery and the "
+        "time zone).",
+    ),
+    "doctor.clock.shifted": (
+        "Đồng hồ được đặt bằng {variable}: {now}. Chỉ dùng khi thử nghiệm hoặc tập huấn.",
+        "The clock is set by {variable}: {now}. For tests and training only.",
+    ),
+    "doctor.advice.shifted": (
+        "Bỏ biến môi trường {variable}.",
+        "Remove the {variable} environment variable.",
+    ),
+    "doctor.printer.ok": ("Máy in {printer} sẵn sàng.", "Printer {printer} ready."),
+    "doctor.printer.reached": (
+        "Kết nối được máy in {printer} (máy in không trả lời trạng thái).",
+        "Printer {printer} reached (it does not report its status).",
+    ),
+    "doctor.printer.paper_low": (
+        "Máy in {printer} sắp hết giấy.",
+        "Printer {printer}: paper near its end.",
+    ),
+    "doctor.printer.none": (
+        "Chưa cấu hình máy in (cần cho máy kiosk và quầy in phiếu).",
+        "No printer configured (the kiosk and counters that print need one).",
+    ),
+    "doctor.advice.printer_none": (
+        "Mục [printer] trong tệp cấu hình; thử bằng: motcua printer test",
+        "The [printer] section of the settings file; check it with: motcua printer test",
+    ),
+    "doctor.advice.printer": (
+        "Xem máy in (nguồn, giấy, nắp, cáp mạng), rồi: motcua printer test",
+        "Look at the printer (power, paper, cover, network cable), then: motcua printer test",
+    ),
+    "doctor.fonts.ok": ("Phông chữ tiếng Việt đầy đủ.", "The Vietnamese fonts are there."),
+    "doctor.fonts.missing": ("Thiếu phông chữ: {names}.", "Fonts missing: {names}."),
+    "doctor.advice.reinstall": ("Cài lại chương trình.", "Install the program again."),
+    "doctor.voice.ok": ("Giọng đọc ngoại tuyến: {path}.", "Offline voice: {path}."),
+    "doctor.voice.off": ("Không đọc số (đã tắt trong [voice]).", "Spoken calls are off ([voice])."),
+    "doctor.voice.missing": (
+        "Không có espeak-ng: màn hình phòng chờ sẽ không đọc số.",
+        "espeak-ng is not installed: the waiting-room screen will not speak the calls.",
+    ),
+    "doctor.advice.voice": (
+        "Cài espeak-ng (Debian: apt install espeak-ng; Windows: bộ cài espeak-ng).",
+        "Install espeak-ng (Debian: apt install espeak-ng; Windows: the espeak-ng installer).",
+    ),
+    "doctor.disk.ok": (
+        "Ổ đĩa còn trống {free} (ít nhất, nơi {what}).",
+        "{free} free on the disk (the least, for the {what}).",
+    ),
+    "doctor.disk.low": (
+        "Ổ đĩa chỉ còn {free} ({path}).",
+        "Only {free} free on the disk of {path}.",
+    ),
+    "doctor.disk.unknown": (
+        "Không đọc được dung lượng ổ đĩa.",
+        "The free disk space cannot be read.",
+    ),
+    "doctor.advice.disk": (
+        "Giải phóng dung lượng, hoặc chuyển thư mục sao lưu ([backup] folder) sang ổ khác.",
+        "Free some space, or move the backups ([backup] folder) to another disk.",
+    ),
+    "doctor.backup.ok": ("Bản sao lưu gần nhất: {file}.", "Latest backup: {file}."),
+    "doctor.backup.off": (
+        "Máy này không tự sao lưu ([backup]).",
+        "No daily backups from this computer ([backup]).",
+    ),
+    "doctor.backup.none": ("Chưa có bản sao lưu nào trong {folder}.", "No backup yet in {folder}."),
+    "doctor.backup.old": (
+        "Bản sao lưu gần nhất ({file}) đã {days} ngày.",
+        "The latest backup ({file}) is {days} days old.",
+    ),
+    "doctor.advice.backup": (
+        "Để một chương trình MotCua chạy qua giờ sao lưu ([backup] at), hoặc: motcua db backup "
+        "--daily",
+        "Keep a MotCua program running past the backup time ([backup] at), or run: motcua db "
+        "backup --daily",
+    ),
+    "doctor.logs.ok": ("Ghi được nhật ký vào {path}.", "Logs can be written to {path}."),
+    "doctor.logs.bad": (
+        "Không ghi được nhật ký vào {path}: {detail}.",
+        "Logs cannot be written to {path}: {detail}.",
+    ),
+    "doctor.advice.logs": (
+        "Cho phép ghi thư mục đó, hoặc đổi [logging] directory.",
+        "Allow writing to that folder, or change [logging] directory.",
+    ),
     "cli.backup_written": (
         "Đã sao lưu vào {path} ({size} byte).",
         "Backup written to {path} ({size} bytes).",
