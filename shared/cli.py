@@ -118,6 +118,20 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
         action="store_true",
         help="today's backup into [backup] folder if due, keeping the newest [backup] keep",
     )
+    p = leaf(
+        db,
+        "roles",
+        cmd_db_roles,
+        "PostgreSQL: a role per kind of PC (display, kiosk, counter, admin), only what it needs",
+    )
+    p.add_argument(
+        "--login",
+        action="append",
+        default=[],
+        metavar="ROLE:NAME",
+        help="also a login NAME in ROLE (kiosk, counter, display, admin); its password is read "
+        "from the standard input, one line per login",
+    )
     p = leaf(db, "restore", cmd_db_restore, "put a backup in place of the database's content")
     p.add_argument("path", type=Path, metavar="PATH", help="a file written by `motcua db backup`")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -450,7 +464,10 @@ def run() -> None:
 
 
 def cmd_db_upgrade(ctx: Context) -> int:
+    from shared.roles import refresh_if_present
+
     revision = ctx.db.upgrade()
+    refresh_if_present(ctx.db)
     return ctx.emit(
         {"database": ctx.db.display_url, "revision": revision},
         tr("cli.db_upgraded", url=ctx.db.display_url, revision=revision),
@@ -510,6 +527,30 @@ def cmd_db_backup(ctx: Context) -> int:
     return ctx.emit(
         {"backup": result.to_json()},
         tr("cli.backup_written", path=result.path, size=result.bytes),
+    )
+
+
+def cmd_db_roles(ctx: Context) -> int:
+    import getpass
+
+    from shared.roles import apply_roles
+
+    logins: dict[str, tuple[str, str]] = {}
+    for item in ctx.args.login:
+        kind, _, name = item.partition(":")
+        if not name:
+            raise ConfigError(file="--login", detail=f"{item!r}: cần dạng / expected ROLE:NAME")
+        if sys.stdin.isatty():
+            password = getpass.getpass(tr("cli.roles_password", name=name))
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
+        if len(password) < 8:
+            raise ConfigError(file="--login", detail=tr("cli.roles_short_password", name=name))
+        logins[name] = (kind, password)
+    result = apply_roles(ctx.db, logins)
+    return ctx.emit(
+        result.to_json(),
+        tr("cli.roles_done", roles=", ".join(result.roles), logins=", ".join(result.logins) or "—"),
     )
 
 

@@ -35,6 +35,7 @@ from shared.errors import (
     DatabaseCorrupt,
     DatabaseFileUnreachable,
     DatabaseLost,
+    DatabaseNotAllowed,
     DatabaseReadOnly,
     DatabaseUnreachable,
     DiskFull,
@@ -520,6 +521,8 @@ def _classify(db: Database, exc: sa_exc.DBAPIError) -> Exception:
             return DatabaseLost(detail=detail)
     if sqlstate == "42P01":  # undefined table
         return SchemaOutdated("error.schema_missing", url=db.display_url)
+    if sqlstate == "42501":  # insufficient privilege: a role of `motcua db roles`
+        return DatabaseNotAllowed(detail=detail)
     return exc
 
 

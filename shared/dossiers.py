@@ -527,6 +527,7 @@ class DossierDesk:
                 counter_id=counter_ref,
                 received_by=self.user_id,
                 search_key=fold(f"{code} {procedure.code} {procedure.name} {applicant.name}"),
+                applicant_masked=mask_name(applicant.name),
                 updated_at=moment,
             )
             s.add(dossier)
@@ -1380,7 +1381,9 @@ def _guarded_lookup(
                 s, "dossier.lookup", at=now, data={"outcome": "slowed", "client": client[:32]}
             )
             return "slowed", None, wait
-        dossier = s.scalar(select(Dossier).where(Dossier.code == code))
+        dossier = s.execute(
+            select(*(getattr(Dossier, c) for c in PUBLIC_COLUMNS)).where(Dossier.code == code)
+        ).first()
         ok = dossier is not None and secrets.compare_digest(
             secret.encode("utf-8"), dossier.secret.encode("utf-8")
         )
@@ -1433,23 +1436,38 @@ def _guarded_lookup(
     raise LookupRefused()
 
 
-def _public_view(s: Session, d: Dossier, now: datetime) -> DossierPublicView:
+PUBLIC_COLUMNS: Final = (
+    "id",
+    "centre_id",
+    "code",
+    "secret",
+    "status",
+    "procedure_name",
+    "procedure_name_en",
+    "received_at",
+    "due_at",
+    "appointment_at",
+    "result_ready_at",
+    "timeliness",
+    "result_delivery",
+    "applicant_masked",
+)
+"""The columns of ``dossiers`` the kiosk's lookup reads: nothing personal (``motcua db roles``
+grants the kiosk these and no other)."""
+
+
+def _public_view(s: Session, d: Any, now: datetime) -> DossierPublicView:
     centre = s.get_one(Centre, d.centre_id)
-    name = s.scalar(
-        select(DossierParty.name).where(
-            DossierParty.dossier_id == d.id, DossierParty.role == "applicant"
-        )
-    )
     missing: tuple[DocumentLine, ...] = ()
     if d.status == SUPPLEMENT:
         notice = s.scalar(
-            select(DossierNotice)
+            select(DossierNotice.missing)
             .where(DossierNotice.dossier_id == d.id, DossierNotice.form == "02")
             .order_by(DossierNotice.id.desc())
             .limit(1)
         )
         if notice is not None:
-            missing = _document_lines(notice.missing or [])
+            missing = _document_lines(notice or [])
     timeliness, progress = _standing(d, load_calendar(s, timezone=centre.timezone), now)
     return DossierPublicView(
         code=d.code,
@@ -1462,7 +1480,7 @@ def _public_view(s: Session, d: Dossier, now: datetime) -> DossierPublicView:
         timeliness=timeliness,
         progress=progress,
         next_step=NEXT_STEP_KEYS[d.status],
-        applicant_masked=mask_name(name or ""),
+        applicant_masked=d.applicant_masked,
         result_delivery=d.result_delivery,  # type: ignore[arg-type]
         missing=missing,
     )

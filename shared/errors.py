@@ -197,6 +197,12 @@ class DatabaseLost(DatabaseError):
     key = "error.db_lost"
 
 
+class DatabaseNotAllowed(DatabaseError):
+    """This PC's database login may not do that (``motcua db roles``): nothing was written."""
+
+    key = "error.db_not_allowed"
+
+
 class DatabaseFileUnreachable(DatabaseUnreachable):
     """The SQLite file cannot be opened (a missing folder, no right to it, a removed disk)."""
 

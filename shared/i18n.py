@@ -203,6 +203,12 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Cannot reach the database {url}: {detail}. Check that the server is running and "
         "the address (--db or MOTCUA_DB_URL) is right.",
     ),
+    "error.db_not_allowed": (
+        "Tài khoản cơ sở dữ liệu của máy này không được phép làm việc này ({detail}); chưa ghi "
+        "gì. Kiểm tra [database] url của máy (mỗi loại máy một tài khoản: motcua db roles).",
+        "This computer's database login may not do this ({detail}); nothing was written. Check "
+        "this computer's [database] url (one login per kind of computer: motcua db roles).",
+    ),
     "error.db_file_unreachable": (
         "Không mở được tệp cơ sở dữ liệu {path}: {detail}. Kiểm tra thư mục còn đó và cho phép "
         "ghi (hoặc đặt --db / MOTCUA_DB_URL).",
@@ -364,6 +370,15 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "doctor.advice.logs": (
         "Cho phép ghi thư mục đó, hoặc đổi [logging] directory.",
         "Allow writing to that folder, or change [logging] directory.",
+    ),
+    "cli.roles_done": (
+        "Đã tạo/cập nhật các vai trò {roles}; tài khoản đăng nhập: {logins}.",
+        "Roles {roles} created or updated; logins: {logins}.",
+    ),
+    "cli.roles_password": ("Mật khẩu cho {name}: ", "Password for {name}: "),
+    "cli.roles_short_password": (
+        "{name}: mật khẩu cần ít nhất 8 ký tự",
+        "{name}: the password needs at least 8 characters",
     ),
     "cli.backup_written": (
         "Đã sao lưu vào {path} ({size} byte).",

@@ -576,6 +576,9 @@ class Dossier(Base):
     received_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     search_key: Mapped[str] = mapped_column(Text, default="")
     """Code, procedure name and applicant name folded (no tone marks, lower case)."""
+    applicant_masked: Mapped[str] = mapped_column(Text, default="")
+    """The applicant's name as the kiosk shows it ("N*** V*** A**"), kept so the kiosk never
+    reads the personal data (its database role cannot, ``motcua db roles``)."""
     updated_at: Mapped[datetime]
 
 

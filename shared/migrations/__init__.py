@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-HEAD_REVISION = "0006_number_blocks"
+HEAD_REVISION = "0007_dossier_public_name"
 KNOWN_REVISIONS = (
     "0001_initial",
     "0002_ticket_secret",
@@ -18,6 +18,7 @@ KNOWN_REVISIONS = (
     "0004_calendar",
     "0005_dossiers",
     "0006_number_blocks",
+    "0007_dossier_public_name",
 )
 """Every revision this software knows, oldest first (a test checks it against the files)."""
 
