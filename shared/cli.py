@@ -403,7 +403,10 @@ def execute(args: argparse.Namespace) -> int:
             set_language(ctx.settings.ui.language)
         from shared.logs import configure
 
-        log_path = configure(ctx.settings.log_dir, ctx.settings.logging.level)
+        logging_ = ctx.settings.logging
+        log_path = configure(
+            ctx.settings.log_dir, logging_.level, max_kb=logging_.max_kb, files=logging_.files
+        )
         _check_clock()
         code = int(args.handler(ctx))
     except MotcuaError as error:

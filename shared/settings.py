@@ -116,6 +116,14 @@ class LoggingSettings:
         "",
         "Folder for log files. Empty: this user's log folder.",
     )
+    max_kb: int = option(
+        5000,
+        "Size at which motcua.log is set aside (motcua.log.1, .2, …) and a new one begun; every "
+        "MotCua program of this PC shares the file.",
+        minimum=16,
+        maximum=1_000_000,
+    )
+    files: int = option(5, "Old log files kept.", minimum=1, maximum=100)
 
 
 PRINTER_KINDS = ("none", "network", "usb", "serial", "file", "win32", "cups")
