@@ -74,10 +74,10 @@ apt_install libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libgl
 if [ "$want_test" = yes ]; then
     apt_install procps  # pgrep, used by the demo's tests
     apt_install faketime  # a PC whose own clock is wrong, for the clock tests
-    # Real X screens with no window manager (Xvfb) for the programs' full-screen and journey
-    # tests: xwininfo sees their windows, xdotool clicks and types as a person would, and
-    # tesseract reads the number back from the waiting-room screen.
-    apt_install xvfb x11-utils xdotool tesseract-ocr tesseract-ocr-eng
+    # Real X screens with no window manager (Xvfb), or a small one (openbox), for the programs'
+    # full-screen and journey tests: xwininfo sees their windows, xdotool clicks and types as a
+    # person would, and tesseract reads the number back from the waiting-room screen.
+    apt_install xvfb x11-utils xdotool tesseract-ocr tesseract-ocr-eng openbox
 fi
 
 if [ ! -x .venv/bin/python ]; then

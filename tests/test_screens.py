@@ -88,6 +88,29 @@ def test_fills_the_screen_without_a_window_manager(
 
 
 @pytest.mark.parametrize("app", ["kiosk", "display"])
+def test_fills_the_screen_under_a_window_manager(motcua_bin: str, centre: str, app: str) -> None:
+    """A desktop session (openbox, a small window manager): the same full screen, no frame."""
+    if shutil.which("openbox") is None:
+        pytest.skip("openbox is not installed (bash scripts/setup.sh --test)")
+    size = (1366, 768)
+    with XServer([size]) as x:
+        manager = subprocess.Popen(
+            ["openbox"], env=x.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            time.sleep(1.0)  # the window manager has taken the screen
+            program = start(motcua_bin, app, centre, x)
+            try:
+                shown = wait_filled(x, program, size)
+                assert [w.geometry for w in shown if w.width > 100] == ["1366x768+0+0"]
+            finally:
+                stop(program)
+        finally:
+            manager.terminate()
+            manager.wait(timeout=10)
+
+
+@pytest.mark.parametrize("app", ["kiosk", "display"])
 def test_the_screen_setting_chooses_the_second_monitor(
     motcua_bin: str, centre: str, app: str, tmp_path: Path
 ) -> None:
