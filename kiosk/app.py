@@ -853,12 +853,21 @@ class KioskWindow(QWidget):
             return
         self._refreshing = True
         engine, db = self.engine, self.db
-        self._submit(
-            lambda _progress: load_status_figures(engine, db),
-            None,
-            self.on_status_read,
-            self.on_status_failed,
-        )
+        offline, services = self.offline_numbers, [s.code for s in self.home.services]
+
+        def work(_progress: Callable[[object], None]) -> object:
+            figures = load_status_figures(engine, db)
+            if offline is not None and offline.top_up_due():
+                # A block for today (a new day, or numbers used during a short outage).
+                try:
+                    offline.top_up(engine, services)
+                except DatabaseError:
+                    raise
+                except Exception:  # noqa: BLE001 - its own disk trouble must not stop the kiosk
+                    log.exception("numbers for a server outage: not kept up")
+            return figures
+
+        self._submit(work, None, self.on_status_read, self.on_status_failed)
 
     def on_status_read(self, figures: object) -> None:
         assert isinstance(figures, Figures)

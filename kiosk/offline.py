@@ -11,6 +11,7 @@ the ticket says it was given while the server was away. See :mod:`shared.offline
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,6 +24,9 @@ from shared.offline import FILE_NAME, OfflineStore
 from shared.views import NumberBlockView, OfflineTicket
 
 log = logging.getLogger("motcua.kiosk.offline")
+
+TOP_UP_EVERY = 600.0
+"""Seconds between two checks of the blocks while online (a new day needs new ones)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class OfflineNumbers:
         self.block_size = block_size
         self.timezone = timezone
         self._store: OfflineStore | None = None
+        self._topped_up_at: float | None = None
 
     @property
     def store(self) -> OfflineStore:
@@ -81,9 +86,14 @@ class OfflineNumbers:
             self.store.forget_abandoned(request_id)
         return done
 
+    def top_up_due(self) -> bool:
+        """Whether :meth:`top_up` last ran more than :data:`TOP_UP_EVERY` seconds ago."""
+        return self._topped_up_at is None or time.monotonic() - self._topped_up_at > TOP_UP_EVERY
+
     def top_up(self, engine: Any, services: Iterable[str], now: datetime | None = None) -> int:
         """Reserve a block for each service with less than half a block left today; the number
         of blocks reserved."""
+        self._topped_up_at = time.monotonic()
         day = self.today(now)
         self.store.forget_before(day)
         left = self.store.remaining(day)
