@@ -13,6 +13,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import logging
+import os
 import random
 import socket
 import sqlite3
@@ -85,8 +86,8 @@ class Watchdog:
 
     def __init__(self) -> None:
         self._lock = threading.Condition()
-        self._watched: dict[int, tuple[float, int, str]] = {}
-        """token → (deadline, socket file descriptor, what, for the log)."""
+        self._watched: dict[int, tuple[float, int, int, str]] = {}
+        """token → (deadline, socket file descriptor, its inode, what: for the log)."""
         self._deadlines: list[tuple[float, int]] = []
         self._tokens = itertools.count(1)
         self._thread: threading.Thread | None = None
@@ -94,9 +95,10 @@ class Watchdog:
     def arm(self, fd: int, seconds: float, what: str) -> int:
         """Watch socket ``fd`` for ``seconds`` from now; a token for :meth:`disarm`."""
         deadline = time.monotonic() + seconds
+        inode = _inode(fd)
         with self._lock:
             token = next(self._tokens)
-            self._watched[token] = (deadline, fd, what)
+            self._watched[token] = (deadline, fd, inode, what)
             heapq.heappush(self._deadlines, (deadline, token))
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="db-watchdog", daemon=True)
@@ -131,8 +133,9 @@ class Watchdog:
                     self._lock.wait(left)
                     continue
                 heapq.heappop(self._deadlines)
-                _, fd, what = self._watched.pop(token)
-                # Still in use (disarming takes this lock): the descriptor is still its own.
+                _, fd, inode, what = self._watched.pop(token)
+                if _inode(fd) != inode:
+                    continue  # closed without being disarmed; the number may be another's now
                 log.warning("no answer from the database server in time: %s cut off", what)
                 try:
                     probe = socket.socket(fileno=fd)
@@ -144,6 +147,14 @@ class Watchdog:
                     pass
                 finally:
                     probe.detach()
+
+
+def _inode(fd: int) -> int:
+    """The identity of the socket behind ``fd`` (-1 when the descriptor is closed)."""
+    try:
+        return os.fstat(fd).st_ino
+    except OSError:
+        return -1
 
 
 WATCHDOG = Watchdog()
@@ -251,6 +262,12 @@ class Database:
                     WATCHDOG.disarm(token)
                     record.info.pop("motcua_watch", None)
                 raise sa_exc.DisconnectionError(str(exc)) from exc
+
+        @event.listens_for(engine, "invalidate")
+        def _on_invalidate(_dbapi_connection: Any, record: Any, _exc: Any) -> None:
+            token = record.info.pop("motcua_watch", None)
+            if token is not None:
+                WATCHDOG.disarm(token)
 
         @event.listens_for(engine, "checkin")
         def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
@@ -581,8 +598,6 @@ def _free_bytes(path: str) -> int | None:
 
 def _read_only(path: str) -> bool:
     """Whether the SQLite file or its folder cannot be written (a read-only disk, no right)."""
-    import os
-
     target = Path(path).expanduser()
     folder = target.parent
     try:
