@@ -255,7 +255,6 @@ def _disk(settings: Settings, db: object | None) -> Check:
 
 def _backup(settings: Settings, db: object | None) -> Check:
     from shared.backup import backup_folder
-    from shared.clock import utcnow
     from shared.db import Database
 
     assert isinstance(db, Database)
@@ -269,7 +268,8 @@ def _backup(settings: Settings, db: object | None) -> Check:
             "warn", "backup", tr("doctor.backup.none", folder=folder), "doctor.advice.backup"
         )
     newest = copies[-1]
-    age = timedelta(seconds=max(0.0, utcnow().timestamp() - newest.stat().st_mtime))
+    # The file's time and this computer's, both from the same system clock.
+    age = timedelta(seconds=max(0.0, time.time() - newest.stat().st_mtime))
     if age > BACKUP_STALE:
         return _bad(
             "warn",
