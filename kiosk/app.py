@@ -173,6 +173,9 @@ class KioskWindow(QWidget):
         self._refresh_again = False
         self._current = ""
         self.tasks = TaskRunner(self)
+        self.take_tasks = TaskRunner(self)
+        """Taking a number runs apart from the reads of the data, so a visitor never waits
+        behind a refresh stuck on a silent server."""
         self.offline_numbers: OfflineNumbers | None = None
         """Numbers for when the database server is away (``[kiosk] offline_block``, PostgreSQL
         only: an SQLite file lives on this PC); set up by the first reading of the data."""
@@ -458,7 +461,7 @@ class KioskWindow(QWidget):
             return ConfirmScreen.PRINTED
 
         if away:
-            self._submit(
+            self.take_tasks.submit(
                 lambda progress: take_offline(progress, None),
                 self.on_ticket_issued,
                 self.on_print_finished,
@@ -470,16 +473,22 @@ class KioskWindow(QWidget):
         def work(progress: Callable[[object], None]) -> object:
             from shared.printing.jobs import print_ticket, ticket_print_data
 
-            try:
-                view = engine.issue(
+            def issue() -> Any:
+                return engine.issue(
                     service, priority=priority, request_id=request_id, language=language
                 )
-            except DatabaseError:
-                if offline is None:
-                    raise
-                # The server went away just now: a number from the block instead (the attempt
-                # is cancelled on the server once back, in case it reached it).
-                return take_offline(progress, request_id)
+
+            if offline is None:
+                view = issue()
+            else:
+                from kiosk.offline import ONLINE_PATIENCE, ServerTooSlow, within
+
+                try:
+                    view = within(ONLINE_PATIENCE, issue)
+                except (DatabaseError, ServerTooSlow):
+                    # The server went away, or went silent: a number from the block instead
+                    # (the attempt is cancelled on the server once back, if it reached it).
+                    return take_offline(progress, request_id)
             info = engine.print_details(view.id)
             data = ticket_print_data(info, settings.lookup.base_url)
             progress(
@@ -502,7 +511,9 @@ class KioskWindow(QWidget):
                 return ConfirmScreen.PRINTER_FAILED
             return ConfirmScreen.PRINTED
 
-        self._submit(work, self.on_ticket_issued, self.on_print_finished, self.on_take_failed)
+        self.take_tasks.submit(
+            work, self.on_ticket_issued, self.on_print_finished, self.on_take_failed
+        )
 
     def on_ticket_issued(self, confirmation: object) -> None:
         assert isinstance(confirmation, Confirmation)
@@ -912,12 +923,14 @@ class KioskWindow(QWidget):
         if app is not None:
             app.removeEventFilter(self)
             app.removeEventFilter(self.scanner)
+        self._want_feed = None  # work still finishing must not start a feed again
         self._hours_timer.stop()
+        self._retry_timer.stop()
+        self.tasks.wait()
+        self.take_tasks.wait()
         if self.feed is not None:
             self.feed.stop()
             self.feed = None
-        self._retry_timer.stop()
-        self.tasks.wait()
 
     # --- internals -----------------------------------------------------------------------------
 

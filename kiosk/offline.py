@@ -11,12 +11,13 @@ the ticket says it was given while the server was away. See :mod:`shared.offline
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from shared.clock import ensure_aware, local_day
 from shared.errors import DatabaseError, MotcuaError
@@ -25,8 +26,40 @@ from shared.views import NumberBlockView, OfflineTicket
 
 log = logging.getLogger("motcua.kiosk.offline")
 
+T = TypeVar("T")
+
 TOP_UP_EVERY = 600.0
 """Seconds between two checks of the blocks while online (a new day needs new ones)."""
+ONLINE_PATIENCE = 5.0
+"""Seconds a visitor waits for the server before the kiosk gives a number from its block (a
+silent network is otherwise noticed only after the database's response timeout)."""
+
+
+class ServerTooSlow(Exception):
+    """The server did not answer within :data:`ONLINE_PATIENCE`."""
+
+
+def within(seconds: float, call: Callable[[], T]) -> T:
+    """``call()``'s result if it comes within ``seconds``; else :class:`ServerTooSlow` (the call
+    goes on in the background and ends by itself, answered or cut off by the database's
+    watchdog; whatever it did is settled when the tickets given meanwhile are handed over)."""
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # handed to the caller
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="kiosk-online-issue", daemon=True).start()
+    if not done.wait(seconds):
+        raise ServerTooSlow()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ catches up from its last id. Qt-free: :mod:`shared.qt.feed` runs it in a worker 
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from contextlib import AbstractContextManager
@@ -177,6 +178,24 @@ class ChangeFeed:
             elif time.monotonic() >= deadline:
                 return []
         return []
+
+    def interrupt(self) -> None:
+        """From another thread: end a call blocked on a silent server now (its socket is shut
+        down), so that :meth:`close` and the caller's loop are not held up."""
+        self._closed.set()
+        conn = self._conn
+        if conn is None:
+            return
+        try:
+            probe = socket.socket(fileno=conn.fileno())
+        except (OSError, ValueError, self._psycopg_error):
+            return
+        try:
+            probe.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        finally:
+            probe.detach()
 
     def close(self) -> None:
         """Stop following; a :meth:`wait` in progress returns ``[]`` shortly."""

@@ -120,6 +120,7 @@ def test_numbers_given_while_away_are_printed_marked_and_handed_over_in_order(
             qtbot.waitUntil(lambda: window.online and not window.home.offline, timeout=WAIT)
             assert window.home_screen.title.text.startswith("Chạm")
         finally:
+            proxy.resume()
             window.stop()
             db.dispose()
         printed = printed_numbers(printer)

@@ -52,6 +52,7 @@ class FeedWorker(QObject):
         self._centre_id = centre_id
         self._stop = threading.Event()
         self._connected: bool | None = None
+        self._feed: ChangeFeed | None = None
         self.last_error: str | None = None
         self.last_id: int | None = None
 
@@ -60,14 +61,18 @@ class FeedWorker(QObject):
         return bool(self._connected)
 
     def request_stop(self) -> None:
-        """Thread-safe: ask the loop to end (it does within about one poll interval)."""
+        """Thread-safe: ask the loop to end (it does within about one poll interval, or at once
+        when it is waiting for a silent server)."""
         self._stop.set()
+        feed = self._feed
+        if feed is not None:
+            feed.interrupt()
 
     def run(self) -> None:
         """The loop (called in the worker thread)."""
         feed: ChangeFeed | None = None
         try:
-            feed = ChangeFeed(
+            feed = self._feed = ChangeFeed(
                 self._db,
                 after_id=self._after_id,
                 poll_interval=self._poll_interval,
