@@ -306,7 +306,7 @@ def _assert_consistent(db: Database, journal: Journal) -> None:
 
 # --- the programs themselves, on a screen ----------------------------------------------------
 
-APP_KILLS = 5
+APP_KILLS = 3
 PASSWORD = "mat-khau-dai-du"
 
 
