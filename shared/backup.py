@@ -4,8 +4,9 @@ SQLite: SQLite's online backup API copies the live file page by page (kiosks and
 working meanwhile), the copy is checked (``PRAGMA integrity_check``) and only then takes its
 name. Restoring copies a checked backup back over the live database the same way, after saving
 the current one beside it (``<file>.before-restore-<time>``); programs still running see the
-restored data at their next transaction, and their change-feeds notice the event log went back
-and read everything again.
+restored data at their next transaction. The restore ends with a ``database.restored`` event
+numbered above every id handed out before it, so each change-feed sees it wherever it had got
+to, and the programs read everything again.
 
 PostgreSQL: the server's own tools, ``pg_dump -Fc`` and ``pg_restore --clean --single-transaction``
 (installed with PostgreSQL, or its client tools on a PC), found on the PATH or in PostgreSQL's
@@ -31,9 +32,11 @@ from datetime import datetime
 from datetime import time as dtime
 from pathlib import Path
 
-from shared.clock import ensure_aware, now_in, zone
+from shared import events
+from shared.clock import ensure_aware, now_in, utcnow, zone
 from shared.db import Database, unwatched
 from shared.errors import BackupError, BackupRefused
+from shared.feed import latest_event_id
 from shared.migrations import HEAD_REVISION, KNOWN_REVISIONS
 from shared.settings import BackupSettings, data_dir
 from shared.views import JsonView
@@ -189,14 +192,27 @@ def restore(db: Database, source: Path) -> BackupResult:
     if not source.is_file():
         raise BackupRefused(path=str(source), detail="không có tệp / no such file")
     with unwatched():
+        before = _newest_event(db)
         if db.is_sqlite:
             revision = _restore_sqlite(db, source)
         else:
             revision = _restore_postgresql(db, source)
     if revision != HEAD_REVISION:
         db.upgrade()  # a backup made by an older version: brought up to this one
+    with db.transaction() as s:
+        # Numbered above every event handed out before, so that every running program reads it
+        # and starts again from the restored data, wherever its change-feed had got to.
+        events.append_above(s, "database.restored", before, at=utcnow(), data={"file": source.name})
     log.warning("database %s restored from %s", db.display_url, source)
     return BackupResult(str(source), source.stat().st_size, db.display_url, db.current_revision())
+
+
+def _newest_event(db: Database) -> int:
+    """The newest event id of the live database; 0 when it has none (or is not one yet)."""
+    try:
+        return latest_event_id(db)
+    except Exception:  # noqa: BLE001 - an empty or broken database is what a restore mends
+        return 0
 
 
 def _restore_sqlite(db: Database, source: Path) -> str | None:

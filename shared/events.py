@@ -71,3 +71,41 @@ def append(
     conn = session.connection() if isinstance(session, Session) else session
     statement = _PG_APPEND if conn.dialect.name == "postgresql" else _SQLITE_APPEND
     return int(conn.execute(statement, values).scalar_one())
+
+
+def append_above(
+    session: Session | Connection,
+    kind: str,
+    floor: int,
+    *,
+    at: datetime,
+    data: dict[str, Any] | None = None,
+) -> int:
+    """Append one event whose id is above ``floor`` whatever the log holds now.
+
+    After a backup is restored the log ends lower than it did; readers that had gone further
+    would not see events numbered below where they stopped. An event above the highest id ever
+    handed out (``floor``) reaches every reader, and later ids go on from it.
+    """
+    conn = session.connection() if isinstance(session, Session) else session
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('events', 'id'), GREATEST(:floor, 1,"
+                " coalesce(pg_sequence_last_value(pg_get_serial_sequence('events', 'id')), 0),"
+                " (SELECT coalesce(max(id), 0) FROM events)))"
+            ),
+            {"floor": floor},
+        )
+    else:
+        # AUTOINCREMENT draws max(sqlite_sequence.seq, max(rowid)) + 1.
+        updated = conn.execute(
+            text("UPDATE sqlite_sequence SET seq = max(seq, :floor) WHERE name = 'events'"),
+            {"floor": floor},
+        )
+        if updated.rowcount == 0:
+            conn.execute(
+                text("INSERT INTO sqlite_sequence (name, seq) VALUES ('events', :floor)"),
+                {"floor": floor},
+            )
+    return append(session, kind, at=at, data=data)

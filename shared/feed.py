@@ -50,6 +50,8 @@ BATCH = 500
 BACKOFF_FIRST = 0.2
 BACKOFF_MAX = 2.0
 CONNECT_TIMEOUT = 2  # seconds; libpq's minimum
+RESTORED = "database.restored"
+"""The event a restore ends with (see ``shared.backup``)."""
 _COLUMNS = "id, kind, at, centre_id, ticket_id, counter_id, service_id, data"
 
 
@@ -116,6 +118,7 @@ class ChangeFeed:
         self._retry_at = 0.0
         self._next_poll = 0.0
         self._due = True
+        self._restored = False
         self._closed = threading.Event()
         self._psycopg_error: type[Exception] = Exception
         if self._pg:
@@ -168,8 +171,13 @@ class ChangeFeed:
                     continue
             if self._due or time.monotonic() >= self._next_poll:
                 events = self._read()
-                if events is None:  # lost the database: loop to reconnect or time out
-                    continue
+                if events is None:
+                    if self._restored:
+                        # Return now, disconnected: the caller must see the loss to read
+                        # everything again, even if the reconnect would come within ``timeout``.
+                        self._restored = False
+                        return []
+                    continue  # lost the database: loop to reconnect or time out
                 if events:
                     return events
             pause = min(deadline, self._next_poll) - time.monotonic()
@@ -301,7 +309,17 @@ class ChangeFeed:
             # newest event, as after an outage (the apps read everything again on reconnect).
             log.warning("the event log went back from id %d to %d: restored?", after, top)
             self._last_id = top
+            self._restored = True
             self._fail(_LogWentBack(f"event log restored (newest id {top})"))
+            return None
+        restored = next((r for r in rows if r[1] == RESTORED), None)
+        if restored is not None:
+            # A backup was restored: whatever was read before may be gone. Start again from the
+            # restore, as after an outage (the apps read everything again on reconnect).
+            log.warning("the database was restored from a backup (event %d)", restored[0])
+            self._last_id = int(restored[0])
+            self._restored = True
+            self._fail(_LogWentBack(f"database restored (event {restored[0]})"))
             return None
         if rows:
             self._last_id = int(rows[-1][0])

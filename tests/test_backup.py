@@ -21,6 +21,7 @@ from shared.backup import backup, daily_backup, restore
 from shared.catalog import import_catalog, load_catalog_file
 from shared.db import Database
 from shared.errors import BackupRefused
+from shared.feed import ChangeFeed, latest_event_id
 from shared.models import Ticket
 from shared.queue import QueueEngine
 from shared.resources import asset
@@ -109,6 +110,35 @@ def test_files_that_are_not_backups_are_refused_and_nothing_changes(
         with pytest.raises(BackupRefused):
             restore(centre, path)
     assert numbers(centre) == ["2001"]
+
+
+@pytest.mark.parametrize("read_after_backup", [0, 1, 2])
+def test_a_change_feed_sees_the_restore_wherever_it_had_got_to(
+    centre: Database, tmp_path: Path, read_after_backup: int
+) -> None:
+    """Two tickets are issued after the backup; the feed had read none, one or both of them when
+    the backup is restored. Each time it reports the loss (so the program reads everything
+    again), and then follows the restored database with ids that still only grow."""
+    engine = QueueEngine(centre)
+    engine.issue("HT")
+    feed = ChangeFeed(centre, after_id=latest_event_id(centre), poll_interval=0.05)
+    try:
+        copy = backup(centre, tmp_path / "copy.bak")
+        for i in range(2):
+            engine.issue("HT")
+            if i < read_after_backup:
+                assert [e.kind for e in feed.wait(5)] == ["ticket.issued"]
+        highest = latest_event_id(centre)
+        restore(Database(str(centre.engine.url)), Path(copy.path))
+        assert latest_event_id(centre) > highest  # the restore's own event, above them all
+        assert feed.wait(5) == [] and not feed.connected
+        assert "restored" in (feed.last_error or "")
+        again = engine.issue("HT")
+        arrived = feed.wait(5)
+        assert feed.connected and [e.ticket_id for e in arrived] == [again.id]
+        assert arrived[0].id > highest
+    finally:
+        feed.close()
 
 
 def test_restoring_with_a_counter_attached_it_follows_by_itself(
