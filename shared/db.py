@@ -10,18 +10,21 @@ Build one :class:`Database` per process (in the app's or command's bootstrap), n
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
+import json
 import logging
 import os
 import random
+import re
 import socket
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -338,6 +341,67 @@ class Database:
                 session.connection()
                 yield session
 
+    @contextmanager
+    def direct(self) -> Iterator[Direct]:
+        """One all-or-nothing write transaction on the driver's own connection, for the hot
+        paths: SQL text with ``:name`` parameters run as written, no ORM, no SQL compilation.
+        The same guarantees as :meth:`transaction` (SQLite: ``BEGIN IMMEDIATE``; the pool, its
+        liveness check and the watchdog on PostgreSQL; the same typed errors, and a deadlock
+        raised for :meth:`run_direct` to retry)."""
+        if not self._schema_checked:
+            self.check_schema()
+        if not self.is_sqlite and (
+            self._clock_checked_at is None
+            or time.monotonic() - self._clock_checked_at > CLOCK_RECHECK
+        ):
+            self.check_clock()
+        with translate_errors(self):
+            try:
+                pooled = self.engine.raw_connection()
+            except self._dbapi_error as exc:  # the pool does not wrap driver errors
+                raise sa_exc.DBAPIError.instance("connect", None, exc, self._dbapi_error) from exc
+        direct: Direct | None = None
+        try:
+            with translate_errors(self):
+                try:
+                    dbapi = pooled.dbapi_connection
+                    if self.is_sqlite:
+                        _begin_immediate(dbapi, self.settings.busy_timeout)
+                    direct = Direct(dbapi, sqlite=self.is_sqlite)
+                    yield direct
+                    direct.commit()
+                except BaseException as exc:
+                    _rollback_quietly(pooled)
+                    if isinstance(exc, sa_exc.DBAPIError) or not isinstance(exc, self._dbapi_error):
+                        raise
+                    sql = direct.last_sql if direct is not None else "BEGIN"
+                    wrapped = sa_exc.DBAPIError.instance(
+                        sql, None, exc, self._dbapi_error, connection_invalidated=False
+                    )
+                    if not self.is_sqlite and self.engine.dialect.is_disconnect(exc, dbapi, None):
+                        pooled.invalidate(exc)
+                        wrapped.connection_invalidated = True
+                    raise wrapped from exc
+        finally:
+            pooled.close()
+
+    def run_direct(self, work: Callable[[Direct], T]) -> T:
+        """:meth:`run` for :meth:`direct` transactions."""
+        for attempt in range(1, _MAX_ATTEMPTS + 1):
+            try:
+                with self.direct() as direct:
+                    return work(direct)
+            except _Retry as retry:
+                if attempt == _MAX_ATTEMPTS:
+                    raise retry.final from None
+                log.info("transaction retried (%s), attempt %d", retry.reason, attempt)
+                time.sleep(0.01 * attempt)
+        raise AssertionError("unreachable")
+
+    @property
+    def _dbapi_error(self) -> type[Exception]:
+        return self.engine.dialect.loaded_dbapi.Error  # type: ignore[no-any-return]
+
     def run(self, work: Callable[[Session], T], *, readonly: bool = False) -> T:
         """Run ``work`` in one transaction, retrying when the server asks for a retry.
 
@@ -426,6 +490,120 @@ class Database:
         self._schema_checked = False
         self.check_schema()
         return HEAD_REVISION
+
+
+_SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
+"""How SQLAlchemy stores a datetime in SQLite (naive UTC, see ``shared.models.UTCDateTime``);
+written the same way by :class:`Direct`, so that values compare and read back alike."""
+
+
+@functools.lru_cache(maxsize=256)
+def _pg_placeholders(sql: str) -> str:
+    """``:name`` parameters in psycopg's ``%(name)s`` style (``::`` casts left alone)."""
+    return re.sub(r"(?<![:\w]):([A-Za-z_]\w*)", r"%(\1)s", sql.replace("%", "%%"))
+
+
+class Direct:
+    """The statements of one :meth:`Database.direct` transaction.
+
+    Parameters are plain Python values: aware datetimes (stored in UTC), dates, dicts (JSON);
+    rows come back as the driver gives them (SQLite: datetimes as text, see
+    :func:`read_datetime`)."""
+
+    __slots__ = ("_cursor", "_conn", "_sqlite", "last_sql")
+
+    def __init__(self, dbapi_connection: Any, *, sqlite: bool) -> None:
+        self._conn = dbapi_connection
+        self._cursor = dbapi_connection.cursor()
+        self._sqlite = sqlite
+        self.last_sql = ""
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self._sqlite
+
+    def execute(self, sql: str, params: dict[str, Any] | None = None) -> Any:
+        self.last_sql = sql
+        cursor = self._cursor
+        if self._sqlite:
+            cursor.execute(sql, _sqlite_params(params) if params else ())
+        else:
+            cursor.execute(_pg_placeholders(sql), _pg_params(params) if params else None)
+        return cursor
+
+    def one(self, sql: str, params: dict[str, Any] | None = None) -> tuple[Any, ...]:
+        row = self.execute(sql, params).fetchone()
+        if row is None:
+            raise LookupError(f"no row: {sql}")
+        return tuple(row)
+
+    def first(self, sql: str, params: dict[str, Any] | None = None) -> tuple[Any, ...] | None:
+        row = self.execute(sql, params).fetchone()
+        return None if row is None else tuple(row)
+
+    def all(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self.execute(sql, params).fetchall()]
+
+    def scalar(self, sql: str, params: dict[str, Any] | None = None) -> Any:
+        return self.one(sql, params)[0]
+
+    def commit(self) -> None:
+        self.last_sql = "COMMIT"
+        if self._sqlite:
+            self._cursor.execute("COMMIT")
+        else:
+            self._conn.commit()
+        self._cursor.close()
+
+
+def _sqlite_params(params: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in params.items():
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given to the database; pass an aware one")
+            value = value.astimezone(UTC).strftime(_SQLITE_DATETIME)
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, dict | list):
+            value = json.dumps(value)
+        out[key] = value
+    return out
+
+
+def _pg_params(params: dict[str, Any]) -> dict[str, Any]:
+    from psycopg.types.json import Json
+
+    out = {}
+    for key, value in params.items():
+        if isinstance(value, datetime) and value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; pass an aware one")
+        out[key] = Json(value) if isinstance(value, dict | list) else value
+    return out
+
+
+def read_datetime(value: Any) -> datetime | None:
+    """A datetime column read through :class:`Direct`, aware in UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def read_date(value: Any) -> date | None:
+    """A date column read through :class:`Direct`."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def _rollback_quietly(pooled: Any) -> None:
+    try:
+        if pooled.dbapi_connection is not None:
+            pooled.dbapi_connection.rollback()
+    except Exception:  # noqa: BLE001 - the connection is going anyway
+        pass
 
 
 def _ping(dbapi_connection: Any) -> None:

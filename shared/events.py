@@ -13,12 +13,15 @@ is held only for the insert and the commit. The same statement notifies ``motcua
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Connection, bindparam, insert, text
 from sqlalchemy.orm import Session
 
 from shared.models import Event, UTCDateTime
+
+if TYPE_CHECKING:
+    from shared.db import Direct
 
 EVENT_LOCK_KEY = 7253001
 NOTIFY_CHANNEL = "motcua_events"
@@ -38,6 +41,53 @@ _PG_APPEND = text(
     bindparam("data", type_=JSON()),
 )
 _SQLITE_APPEND = insert(Event).returning(Event.id)
+
+
+_DIRECT_PG_APPEND = (
+    "WITH e AS ("
+    " INSERT INTO events"
+    " (at, centre_id, kind, ticket_id, counter_id, service_id, user_id, data, dossier_id)"
+    " SELECT :at, :centre_id, :kind, :ticket_id, :counter_id, :service_id, :user_id, :data,"
+    " :dossier_id"
+    f" FROM (SELECT pg_advisory_xact_lock({EVENT_LOCK_KEY})) AS serialise"
+    " RETURNING id, kind)"
+    f" SELECT id, pg_notify('{NOTIFY_CHANNEL}', id::text || ':' || kind) FROM e"
+)
+_DIRECT_SQLITE_APPEND = (
+    "INSERT INTO events"
+    " (at, centre_id, kind, ticket_id, counter_id, service_id, user_id, data, dossier_id)"
+    " VALUES (:at, :centre_id, :kind, :ticket_id, :counter_id, :service_id, :user_id, :data,"
+    " :dossier_id) RETURNING id"
+)
+
+
+def append_direct(
+    direct: Direct,
+    kind: str,
+    *,
+    at: datetime,
+    centre_id: int | None = None,
+    ticket_id: int | None = None,
+    counter_id: int | None = None,
+    service_id: int | None = None,
+    user_id: int | None = None,
+    data: dict[str, Any] | None = None,
+    dossier_id: int | None = None,
+) -> int:
+    """:func:`append` in a :meth:`shared.db.Database.direct` transaction."""
+    values = {
+        "at": at,
+        "centre_id": centre_id,
+        "kind": kind,
+        "ticket_id": ticket_id,
+        "counter_id": counter_id,
+        "service_id": service_id,
+        "user_id": user_id,
+        "data": data or {},
+        "dossier_id": dossier_id,
+    }
+    sql = _DIRECT_SQLITE_APPEND if direct.is_sqlite else _DIRECT_PG_APPEND
+    return int(direct.scalar(sql, values))
 
 
 def append(

@@ -339,6 +339,16 @@ class Ticket(Base):
             "queued_at",
         ),
         Index(
+            "ix_tickets_service_queue",
+            "centre_id",
+            "business_day",
+            "status",
+            "service_id",
+            "target_counter_id",
+            "queue_band",
+            "queued_at",
+        ),
+        Index(
             "uq_tickets_current_per_counter",
             "counter_id",
             unique=True,

@@ -39,6 +39,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    tuple_,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -47,11 +48,12 @@ from sqlalchemy.orm import Session
 from shared import events
 from shared.clock import ensure_aware, local_day, zone
 from shared.codes import new_secret
-from shared.db import Database
+from shared.db import Database, Direct
 from shared.errors import (
     CentreError,
     CounterPaused,
     CounterStateUnchanged,
+    DatabaseBusy,
     IllegalTransition,
     NumberRangeExhausted,
     OfflineTicketRefused,
@@ -251,6 +253,47 @@ _SEQ_RESERVE = text(
 _INSERT_TICKET = insert(Ticket).returning(Ticket.id)
 _REVISION = select(Centre.catalog_revision).where(Centre.id == bindparam("centre_id"))
 _BY_REQUEST = select(*_TICKET_COLUMNS).where(Ticket.request_id == bindparam("request_id"))
+_BY_ID = select(*_TICKET_COLUMNS).where(Ticket.id == bindparam("ticket_id"))
+
+# The same for a direct transaction (shared.db.Database.direct): SQL as the database runs it.
+_D_REVISION = "SELECT catalog_revision FROM centres WHERE id = :centre_id"
+_D_BY_REQUEST = "SELECT id FROM tickets WHERE request_id = :request_id"
+_D_SEQ_UPSERT = (
+    "INSERT INTO ticket_sequences (service_id, period, last_seq) VALUES (:service_id, :period, 1)"
+    " ON CONFLICT (service_id, period) DO UPDATE SET last_seq = ticket_sequences.last_seq + 1"
+    " RETURNING last_seq"
+)
+_D_TICKET_FIELDS = (
+    "centre_id", "origin_service_id", "service_id", "business_day", "seq", "number",
+    "priority_group_id", "status", "language", "issued_at", "queued_at", "waiting_since",
+    "queue_band", "cycle", "recall_count", "request_id", "secret", "called_at", "started_at",
+    "finished_at", "counter_id", "target_counter_id",
+)  # fmt: skip
+_D_INSERT_TICKET = (
+    f"INSERT INTO tickets ({', '.join(_D_TICKET_FIELDS)})"
+    f" VALUES ({', '.join(':' + f for f in _D_TICKET_FIELDS)}) RETURNING id"
+)
+
+
+class _CatalogMoved(Exception):
+    """The catalogue changed since the engine read it: read it again and start over."""
+
+
+@functools.lru_cache(maxsize=64)
+def _direct_sql(statement: Any, sqlite: bool) -> tuple[str, dict[str, Any]]:
+    """A Core statement as direct SQL (``:name`` parameters) and its constant parameters."""
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+    dialect = (
+        sqlite_dialect.dialect(paramstyle="named")
+        if sqlite
+        else postgresql.dialect(paramstyle="named")
+    )
+    compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    return str(compiled), dict(compiled.params)
+
+
 _COUNTER_ROW = (
     select(Counter.id, Counter.paused, Counter.normal_streak, Centre.catalog_revision)
     .join(Centre, Centre.id == Counter.centre_id)
@@ -297,7 +340,27 @@ def _ahead_statement(strict: bool, targeted: bool) -> Any:
         if targeted
         else and_(Ticket.target_counter_id.is_(None), Ticket.service_id == bindparam("service_id"))
     )
-    before = or_(
+    before: ColumnElement[bool]
+    if not strict:
+        # One range of the queue's index (row values compare column by column).
+        before = tuple_(Ticket.queue_band, Ticket.queued_at, Ticket.id) < tuple_(
+            band, queued_at, ticket_id
+        )
+    else:
+        before = _strict_before(rank, mine, band, queued_at, ticket_id)
+    return select(func.count()).where(
+        Ticket.centre_id == bindparam("centre_id"),
+        Ticket.business_day == bindparam("day", type_=Date()),
+        Ticket.status == "waiting",
+        same_queue,
+        before,
+    )
+
+
+def _strict_before(
+    rank: ColumnElement[int], mine: Any, band: Any, queued_at: Any, ticket_id: Any
+) -> ColumnElement[bool]:
+    return or_(
         Ticket.queue_band < band,
         and_(Ticket.queue_band == band, rank < mine),
         and_(
@@ -308,13 +371,6 @@ def _ahead_statement(strict: bool, targeted: bool) -> Any:
                 and_(Ticket.queued_at == queued_at, Ticket.id < ticket_id),
             ),
         ),
-    )
-    return select(func.count()).where(
-        Ticket.centre_id == bindparam("centre_id"),
-        Ticket.business_day == bindparam("day", type_=Date()),
-        Ticket.status == "waiting",
-        same_queue,
-        before,
     )
 
 
@@ -540,82 +596,136 @@ class QueueEngine:
         language: str = "vi",
         now: datetime | None = None,
     ) -> TicketView:
-        """Issue the next number of a service. A repeated ``request_id`` returns the same ticket."""
+        """Issue the next number of a service. A repeated ``request_id`` returns the same ticket.
 
-        def work(s: Session) -> TicketView:
-            arrived = ensure_aware(now)
-            snap = self._snapshot(s)
-            if request_id:
-                existing = s.connection().execute(_BY_REQUEST, {"request_id": request_id}).first()
-                if existing is not None:
-                    return self._repeat(s, snap, existing, service_code, request_id)
-            service = self._service(snap, service_code)
-            if not service.active:
-                raise ServiceInactive(code=service_code)
-            group_id = None
-            if priority:
-                group_id = snap.group_codes.get(priority)
-                if group_id is None:
-                    known = ", ".join(snap.group_codes) or "—"
-                    raise UnknownPriorityGroup(code=priority, known=known)
-            day = local_day(arrived, snap.timezone)
-            period = day if service.daily_reset else NO_RESET_PERIOD
-            seq = int(
-                s.connection()
-                .execute(_SEQ_UPSERT, {"service_id": service.id, "period": period})
-                .scalar_one()
+        The hot path: one short transaction of prebuilt statements on the driver's connection
+        (catalogue revision, number, ticket with the people ahead, event), no ORM."""
+        for _attempt in range(3):
+            snap = self._snap if self._snap is not None else self._run(self._snapshot)
+            try:
+                result = self.db.run_direct(
+                    lambda d, snap=snap: self._issue(  # type: ignore[misc]
+                        d, snap, service_code, priority, request_id, language, now
+                    )
+                )
+            except _CatalogMoved:
+                self._snap = None  # another PC imported a catalogue: read it and go again
+                continue
+            except IntegrityError:
+                if not request_id:
+                    raise
+                continue  # two identical requests raced; the other one committed first
+            if isinstance(result, TicketView):
+                return result
+            return self._run(
+                lambda s, earlier=result: self._repeat(  # type: ignore[misc]
+                    s, self._snapshot(s), earlier, service_code, request_id or ""
+                )
             )
-            # Read the clock again now that the sequence row is ours: issue times then follow
-            # the numbers, so "oldest first" and "smallest number first" agree.
-            moment = ensure_aware(now)
-            value = service.number_start + seq - 1
-            if service.number_end is not None and value > service.number_end:
-                raise NumberRangeExhausted(service=service.name, end=service.number_end)
-            values = {
-                "centre_id": snap.centre_id,
-                "origin_service_id": service.id,
-                "service_id": service.id,
-                "business_day": day,
-                "seq": seq,
-                "number": format_number(service.prefix, value, service.digits),
-                "priority_group_id": group_id,
-                "status": "waiting",
-                "language": language if language in ("vi", "en") else "vi",
-                "issued_at": moment,
-                "queued_at": moment,
-                "waiting_since": moment,
-                "queue_band": BAND_NORMAL,
-                "cycle": 1,
-                "recall_count": 0,
-                "request_id": request_id or None,
-                "secret": new_secret(),
-                "called_at": None,
-                "started_at": None,
-                "finished_at": None,
-                "counter_id": None,
-                "target_counter_id": None,
-            }
-            ticket_id = s.connection().execute(_INSERT_TICKET, values).scalar_one()
-            ticket = _Row(id=ticket_id, **values)
-            extra: dict[str, Any] = {"service": service.code}
-            if group_id is not None:
-                extra["priority"] = snap.groups[group_id][0]
-                extra["priority_reason"] = f"priority_group:{extra['priority']}"
-            view = self._view(s, snap, ticket)
-            self._event(s, "ticket.issued", snap, moment, ticket, **extra)
-            return view
+        raise DatabaseBusy()
 
-        try:
-            return self._run(work)
-        except IntegrityError:
-            if not request_id:
-                raise
-            # Two identical requests raced; the other one committed first. Return its ticket.
-            return self._run(work)
+    def _issue(
+        self,
+        d: Direct,
+        snap: _Snapshot,
+        service_code: str,
+        priority: str | None,
+        request_id: str | None,
+        language: str,
+        now: datetime | None,
+    ) -> TicketView | int:
+        """The issuing transaction; the id of the earlier ticket when ``request_id`` repeats."""
+        arrived = ensure_aware(now)
+        if d.scalar(_D_REVISION, {"centre_id": snap.centre_id}) != snap.revision:
+            raise _CatalogMoved
+        if request_id:
+            existing = d.first(_D_BY_REQUEST, {"request_id": request_id})
+            if existing is not None:
+                return int(existing[0])
+        service = self._service(snap, service_code)
+        if not service.active:
+            raise ServiceInactive(code=service_code)
+        group_id = None
+        if priority:
+            group_id = snap.group_codes.get(priority)
+            if group_id is None:
+                known = ", ".join(snap.group_codes) or "—"
+                raise UnknownPriorityGroup(code=priority, known=known)
+        day = local_day(arrived, snap.timezone)
+        period = day if service.daily_reset else NO_RESET_PERIOD
+        seq = int(d.scalar(_D_SEQ_UPSERT, {"service_id": service.id, "period": period}))
+        # Read the clock again now that the sequence row is ours: issue times then follow
+        # the numbers, so "oldest first" and "smallest number first" agree.
+        moment = ensure_aware(now)
+        value = service.number_start + seq - 1
+        if service.number_end is not None and value > service.number_end:
+            raise NumberRangeExhausted(service=service.name, end=service.number_end)
+        values = {
+            "centre_id": snap.centre_id,
+            "origin_service_id": service.id,
+            "service_id": service.id,
+            "business_day": day,
+            "seq": seq,
+            "number": format_number(service.prefix, value, service.digits),
+            "priority_group_id": group_id,
+            "status": "waiting",
+            "language": language if language in ("vi", "en") else "vi",
+            "issued_at": moment,
+            "queued_at": moment,
+            "waiting_since": moment,
+            "queue_band": BAND_NORMAL,
+            "cycle": 1,
+            "recall_count": 0,
+            "request_id": request_id or None,
+            "secret": new_secret(),
+            "called_at": None,
+            "started_at": None,
+            "finished_at": None,
+            "counter_id": None,
+            "target_counter_id": None,
+        }
+        ticket_id = int(d.scalar(_D_INSERT_TICKET, values))
+        ticket = _Row(id=ticket_id, **values)
+        strict = snap.priority_policy == "strict"
+        ahead_sql, defaults = _direct_sql(_ahead_statement(strict, False), d.is_sqlite)
+        ahead = int(
+            d.scalar(
+                ahead_sql,
+                {
+                    **defaults,
+                    "centre_id": snap.centre_id,
+                    "day": day,
+                    "band": BAND_NORMAL,
+                    "rank": (0 if group_id is not None else 1) if strict else 0,
+                    "queued_at": moment,
+                    "ticket_id": ticket_id,
+                    "service_id": service.id,
+                },
+            )
+        )
+        extra: dict[str, Any] = {"service": service.code}
+        if group_id is not None:
+            extra["priority"] = snap.groups[group_id][0]
+            extra["priority_reason"] = f"priority_group:{extra['priority']}"
+        view = self._view(None, snap, ticket, ahead)  # type: ignore[arg-type]
+        events.append_direct(
+            d,
+            "ticket.issued",
+            at=moment,
+            centre_id=snap.centre_id,
+            ticket_id=ticket_id,
+            service_id=service.id,
+            user_id=self.user_id,
+            data={"number": ticket.number, "status": "waiting", **extra},
+        )
+        return view
 
     def _repeat(
         self, s: Session, snap: _Snapshot, ticket: Any, service_code: str, request_id: str
     ) -> TicketView:
+        """The ticket already given for ``request_id`` (a row, or its id)."""
+        if isinstance(ticket, int):
+            ticket = s.connection().execute(_BY_ID, {"ticket_id": ticket}).one()
         origin = snap.services.get(ticket.origin_service_id)
         if origin is None or origin.code != service_code:
             raise RequestIdConflict(request_id=request_id, service=ticket.number)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import threading
 from pathlib import Path
 
-import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 
 from shared.db import Database, normalise_url
 from shared.errors import (
@@ -133,23 +131,23 @@ def test_server_connection_lost_mid_transaction_writes_nothing(
     import_catalog(db, load_catalog_file(small_catalog(tmp_path)))
     engine = QueueEngine(db, "TEST")
     engine.issue("HT")
-    dbname = pg_url.rsplit("/", 1)[1]
-    armed = threading.Event()
-    armed.set()
-
-    @event.listens_for(db.engine, "before_cursor_execute")
-    def cut_connection(conn, cursor, statement, params, context, executemany):  # noqa: ANN001
-        # While the ticket is written but not committed, the server drops this connection.
-        if armed.is_set() and "INSERT INTO events" in statement:
-            armed.clear()
-            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
-            with psycopg.connect(pg_server.dsn_for(dbname), autocommit=True) as admin:
-                admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    # While the ticket is written but not committed, the server drops the connection: the
+    # event's insert ends the session it runs in (once: a sequence does not roll back).
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE SEQUENCE cut_once")
+        conn.exec_driver_sql(
+            "CREATE FUNCTION cut_connection() RETURNS trigger LANGUAGE plpgsql AS $$"
+            " BEGIN IF nextval('cut_once') = 1 THEN"
+            " PERFORM pg_terminate_backend(pg_backend_pid()); END IF; RETURN NEW; END $$"
+        )
+        conn.exec_driver_sql(
+            "CREATE TRIGGER cut BEFORE INSERT ON events FOR EACH ROW"
+            " EXECUTE FUNCTION cut_connection()"
+        )
 
     with pytest.raises(DatabaseLost) as caught:
         engine.issue("HT")
     assert caught.value.exit_code == 4
-    event.remove(db.engine, "before_cursor_execute", cut_connection)
     with db.transaction(readonly=True) as s:
         assert s.scalar(select(func.count()).select_from(Ticket)) == 1
     # The lost attempt consumed no number: the next ticket is 2002.

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-HEAD_REVISION = "0007_dossier_public_name"
+HEAD_REVISION = "0008_ticket_service_queue"
 KNOWN_REVISIONS = (
     "0001_initial",
     "0002_ticket_secret",
@@ -19,6 +19,7 @@ KNOWN_REVISIONS = (
     "0005_dossiers",
     "0006_number_blocks",
     "0007_dossier_public_name",
+    "0008_ticket_service_queue",
 )
 """Every revision this software knows, oldest first (a test checks it against the files)."""
 
