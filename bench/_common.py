@@ -186,6 +186,59 @@ def latency_summary(latencies_s: list[float]) -> dict[str, float]:
 # --- where the product's time goes ---------------------------------------------------------
 
 
+_DIRECT_PROFILES: list[StatementProfile] = []
+
+
+def _attach_direct(profile: StatementProfile) -> None:
+    """Time the statements of direct transactions (``shared.db.Direct``, the hot paths), which
+    bypass SQLAlchemy's events: BEGIN, each statement and COMMIT."""
+    from shared import db as product_db
+
+    _DIRECT_PROFILES.append(profile)
+    if getattr(product_db.Direct, "_bench_wrapped", False):
+        return
+    execute, commit, begin = (
+        product_db.Direct.execute,
+        product_db.Direct.commit,
+        product_db._begin_immediate,
+    )
+
+    def timed_execute(self: Any, sql: str, params: Any = None) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return execute(self, sql, params)
+        finally:
+            _record(_statement_kind(sql), time.perf_counter() - t0)
+
+    def timed_commit(self: Any) -> None:
+        t0 = time.perf_counter()
+        try:
+            commit(self)
+        finally:
+            for profile in _DIRECT_PROFILES:
+                profile.commit_s += time.perf_counter() - t0
+                profile.commits += 1
+
+    def timed_begin(connection: Any, timeout: float) -> None:
+        t0 = time.perf_counter()
+        try:
+            begin(connection, timeout)
+        finally:
+            _record("BEGIN", time.perf_counter() - t0)
+
+    def _record(kind: str, spent: float) -> None:
+        for profile in _DIRECT_PROFILES:
+            profile.execute_s += spent
+            profile.statements += 1
+            profile.kinds[kind] += 1
+            profile.kind_s[kind] += spent
+
+    product_db.Direct.execute = timed_execute  # type: ignore[method-assign]
+    product_db.Direct.commit = timed_commit  # type: ignore[method-assign]
+    product_db._begin_immediate = timed_begin
+    product_db.Direct._bench_wrapped = True  # type: ignore[attr-defined]
+
+
 @dataclass
 class StatementProfile:
     """Counts statements and splits wall time into SQL execution, COMMIT and the rest (Python:
@@ -226,6 +279,8 @@ class StatementProfile:
                 self.commit_s += time.perf_counter() - self._c0
                 self.commits += 1
                 self._c0 = 0.0
+
+        _attach_direct(self)
 
     def summary(self, ops: int, total_s: float) -> dict[str, Any]:
         other = total_s - self.execute_s - self.commit_s

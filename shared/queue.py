@@ -40,7 +40,6 @@ from sqlalchemy import (
     select,
     text,
     tuple_,
-    update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -48,7 +47,7 @@ from sqlalchemy.orm import Session
 from shared import events
 from shared.clock import ensure_aware, local_day, zone
 from shared.codes import new_secret
-from shared.db import Database, Direct
+from shared.db import Database, Direct, read_date, read_datetime
 from shared.errors import (
     CentreError,
     CounterPaused,
@@ -275,12 +274,62 @@ _D_INSERT_TICKET = (
 )
 
 
+_D_COUNTER_ROW = (
+    "SELECT counters.id, counters.paused, counters.normal_streak, centres.catalog_revision"
+    " FROM counters JOIN centres ON centres.id = counters.centre_id"
+    " WHERE counters.centre_id = :centre_id AND counters.number = :number"
+)
+_D_COUNTER_ROW_LOCKED = _D_COUNTER_ROW + " FOR UPDATE OF counters"
+_D_FINISH_CURRENT = (
+    "UPDATE tickets SET status = 'done', finished_at = :now"
+    " WHERE counter_id = :counter_id AND status IN ('called', 'serving')"
+    " RETURNING id, number, service_id"
+)
+_D_MARK_CALLED = (
+    "UPDATE tickets SET status = 'called', counter_id = :counter_id, target_counter_id = NULL,"
+    " called_at = :now, started_at = NULL WHERE id = :ticket_id"
+)
+_D_INSERT_CALL = (
+    "INSERT INTO calls (ticket_id, cycle, counter_id, called_at, waited_seconds)"
+    " VALUES (:ticket_id, :cycle, :counter_id, :called_at, :waited_seconds)"
+)
+_D_SET_STREAK = "UPDATE counters SET normal_streak = :streak WHERE id = :counter_id"
+_SERVED_TODAY = (
+    select(Ticket.service_id, func.count())
+    .join(Call, Call.ticket_id == Ticket.id)
+    .where(
+        Call.counter_id == bindparam("counter_id"),
+        Call.called_at >= bindparam("start", type_=UTCDateTime()),
+        Call.called_at < bindparam("end", type_=UTCDateTime()),
+    )
+    .group_by(Ticket.service_id)
+)
+_TICKET_NAMES = tuple(column.key for column in _TICKET_COLUMNS)
+_TICKET_DATETIMES = frozenset(
+    ("issued_at", "called_at", "started_at", "finished_at", "queued_at", "waiting_since")
+)
+
+
+def _ticket_row(row: tuple[Any, ...]) -> _Row:
+    """A row of ``_TICKET_COLUMNS`` read through a direct transaction, with Python values."""
+    values = dict(zip(_TICKET_NAMES, row, strict=True))
+    for name in _TICKET_DATETIMES:
+        values[name] = read_datetime(values[name])
+    values["business_day"] = read_date(values["business_day"])
+    return _Row(**values)
+
+
 class _CatalogMoved(Exception):
     """The catalogue changed since the engine read it: read it again and start over."""
 
 
 @functools.lru_cache(maxsize=64)
 def _direct_sql(statement: Any, sqlite: bool) -> tuple[str, dict[str, Any]]:
+    """A module-level Core statement as direct SQL, once per dialect."""
+    return _compile_direct(statement, sqlite)
+
+
+def _compile_direct(statement: Any, sqlite: bool) -> tuple[str, dict[str, Any]]:
     """A Core statement as direct SQL (``:name`` parameters) and its constant parameters."""
     from sqlalchemy.dialects import postgresql
     from sqlalchemy.dialects import sqlite as sqlite_dialect
@@ -291,38 +340,7 @@ def _direct_sql(statement: Any, sqlite: bool) -> tuple[str, dict[str, Any]]:
         else postgresql.dialect(paramstyle="named")
     )
     compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-    return str(compiled), dict(compiled.params)
-
-
-_COUNTER_ROW = (
-    select(Counter.id, Counter.paused, Counter.normal_streak, Centre.catalog_revision)
-    .join(Centre, Centre.id == Counter.centre_id)
-    .where(Counter.centre_id == bindparam("centre_id"), Counter.number == bindparam("number"))
-)
-_COUNTER_ROW_LOCKED = _COUNTER_ROW.with_for_update(of=Counter)
-_FINISH_CURRENT = (
-    update(Ticket)
-    .where(Ticket.counter_id == bindparam("b_counter"), Ticket.status.in_(ACTIVE_STATUSES))
-    .values(status="done", finished_at=bindparam("b_now", type_=UTCDateTime()))
-    .returning(Ticket.id, Ticket.number, Ticket.service_id)
-)
-_MARK_CALLED = (
-    update(Ticket)
-    .where(Ticket.id == bindparam("b_ticket"))
-    .values(
-        status="called",
-        counter_id=bindparam("b_counter"),
-        target_counter_id=None,
-        called_at=bindparam("b_now", type_=UTCDateTime()),
-        started_at=None,
-    )
-)
-_INSERT_CALL = insert(Call)
-_SET_STREAK = (
-    update(Counter)
-    .where(Counter.id == bindparam("b_counter"))
-    .values(normal_streak=bindparam("b_streak"))
-)
+    return str(compiled), dict(compiled.construct_params(_check=False))
 
 
 @functools.lru_cache(maxsize=8)
@@ -907,76 +925,102 @@ class QueueEngine:
     def call_next(self, counter_number: int, *, now: datetime | None = None) -> TicketView | None:
         """Call the next citizen to a counter; None when nobody waits for it.
 
-        The counter's current ticket, if any, is finished first (the clerk moved on).
+        The counter's current ticket, if any, is finished first (the clerk moved on). The hot
+        path: one short transaction of prebuilt statements on the driver's connection.
         """
-
-        def work(s: Session) -> TicketView | None:
-            moment = ensure_aware(now)
-            conn = s.connection()
-            if self._centre_id is None:
-                self._snapshot(s)
-            # Lock the counter's row (one call at a time per counter) and read the revision.
-            row = conn.execute(
-                _COUNTER_ROW if self.db.is_sqlite else _COUNTER_ROW_LOCKED,
-                {"centre_id": self._centre_id, "number": counter_number},
-            ).first()
-            if row is None:
-                raise UnknownCounter(number=counter_number)
-            snap = self._snapshot(s, row.catalog_revision)
-            counter = self._counter(snap, counter_number)
-            if row.paused:
-                raise CounterPaused(number=counter_number)
-            finished = conn.execute(
-                _FINISH_CURRENT, {"b_counter": counter.id, "b_now": moment}
-            ).first()
-            day = local_day(moment, snap.timezone)
-            ticket = self._pick(s, snap, counter, row.normal_streak, day)
-            if ticket is not None:
-                self._mark_called(s, counter, ticket, moment)
-                if snap.priority_policy == "interleave":
-                    streak = 0 if ticket.priority_group_id is not None else row.normal_streak + 1
-                    conn.execute(_SET_STREAK, {"b_counter": counter.id, "b_streak": streak})
-            if finished is not None:
-                done = _Row(
-                    id=finished.id,
-                    number=finished.number,
-                    service_id=finished.service_id,
-                    status="done",
+        for _attempt in range(3):
+            snap = self._snap if self._snap is not None else self._run(self._snapshot)
+            try:
+                return self.db.run_direct(
+                    lambda d, snap=snap: self._call_next(d, snap, counter_number, now)  # type: ignore[misc]
                 )
-                self._event(s, "ticket.finished", snap, moment, done, counter, auto=True)
-            if ticket is None:
-                return None
-            group = snap.groups.get(ticket.priority_group_id) if ticket.priority_group_id else None
-            self._event(
-                s,
-                "ticket.called",
-                snap,
-                moment,
-                ticket,
-                counter,
-                service=snap.services[ticket.service_id].code,
-                priority=group[0] if group else None,
-                cycle=ticket.cycle,
-            )
-            return self._view(s, snap, ticket)
+            except _CatalogMoved:
+                self._snap = None
+        raise DatabaseBusy()
 
-        return self._run(work)
+    def _call_next(
+        self, d: Direct, snap: _Snapshot, counter_number: int, now: datetime | None
+    ) -> TicketView | None:
+        moment = ensure_aware(now)
+        # Lock the counter's row (one call at a time per counter) and read the revision.
+        row = d.first(
+            _D_COUNTER_ROW if d.is_sqlite else _D_COUNTER_ROW_LOCKED,
+            {"centre_id": snap.centre_id, "number": counter_number},
+        )
+        if row is None:
+            raise UnknownCounter(number=counter_number)
+        _counter_id, paused, normal_streak, revision = row
+        if revision != snap.revision:
+            raise _CatalogMoved
+        counter = self._counter(snap, counter_number)
+        if paused:
+            raise CounterPaused(number=counter_number)
+        finished = d.first(_D_FINISH_CURRENT, {"counter_id": counter.id, "now": moment})
+        day = local_day(moment, snap.timezone)
+        ticket = self._pick(d, snap, counter, normal_streak, day)
+        if ticket is not None:
+            self._mark_called(d, counter, ticket, moment)
+            if snap.priority_policy == "interleave":
+                streak = 0 if ticket.priority_group_id is not None else normal_streak + 1
+                d.execute(_D_SET_STREAK, {"counter_id": counter.id, "streak": streak})
+        if finished is not None:
+            done = _Row(id=finished[0], number=finished[1], service_id=finished[2], status="done")
+            self._event_direct(d, "ticket.finished", snap, moment, done, counter, auto=True)
+        if ticket is None:
+            return None
+        group = snap.groups.get(ticket.priority_group_id) if ticket.priority_group_id else None
+        self._event_direct(
+            d,
+            "ticket.called",
+            snap,
+            moment,
+            ticket,
+            counter,
+            service=snap.services[ticket.service_id].code,
+            priority=group[0] if group else None,
+            cycle=ticket.cycle,
+        )
+        return self._view(None, snap, ticket)  # type: ignore[arg-type]
+
+    def _event_direct(
+        self,
+        d: Direct,
+        kind: str,
+        snap: _Snapshot,
+        now: datetime,
+        ticket: Any,
+        counter: _CounterInfo,
+        **data: Any,
+    ) -> int:
+        payload = {"number": ticket.number, "status": ticket.status, "counter": counter.number}
+        payload.update(data)
+        return events.append_direct(
+            d,
+            kind,
+            at=now,
+            centre_id=snap.centre_id,
+            ticket_id=ticket.id,
+            counter_id=counter.id,
+            service_id=ticket.service_id,
+            user_id=self.user_id,
+            data=payload,
+        )
 
     def _pick(
-        self, s: Session, snap: _Snapshot, counter: _CounterInfo, streak: int, day: date
+        self, d: Direct, snap: _Snapshot, counter: _CounterInfo, streak: int, day: date
     ) -> _Row | None:
         prefer_priority = snap.priority_policy == "strict" or streak >= snap.priority_every
-        ranks = self._service_ranks(s, counter, day, snap)
-        key = (snap.revision, counter.id, prefer_priority, ranks)
-        stmt = self._pick_statements.get(key)
-        if stmt is None:
+        ranks = self._service_ranks(d, counter, day, snap)
+        key = (snap.revision, counter.id, prefer_priority, ranks, d.is_sqlite)
+        prepared = self._pick_statements.get(key)
+        if prepared is None:
             if len(self._pick_statements) > 256:
                 self._pick_statements.clear()
-            stmt = self._pick_statements[key] = self._pick_statement(
-                snap, counter, prefer_priority, ranks
-            )
-        row = s.connection().execute(stmt, {"day": day}).first()
-        return _Row(**row._asdict()) if row is not None else None
+            stmt = self._pick_statement(snap, counter, prefer_priority, ranks)
+            prepared = self._pick_statements[key] = _compile_direct(stmt, d.is_sqlite)
+        sql, defaults = prepared
+        row = d.first(sql, {**defaults, "day": day})
+        return _ticket_row(row) if row is not None else None
 
     def _pick_statement(
         self,
@@ -990,7 +1034,8 @@ class QueueEngine:
         targeted = Ticket.target_counter_id == counter.id
         condition = and_(
             Ticket.centre_id == snap.centre_id,
-            Ticket.business_day == bindparam("day", type_=Date()),
+            # Not "required": the service list is written into the SQL, the day given at run time.
+            Ticket.business_day == bindparam("day", type_=Date(), required=False),
             Ticket.status == "waiting",
             or_(
                 targeted,
@@ -1013,7 +1058,7 @@ class QueueEngine:
         return stmt
 
     def _service_ranks(
-        self, s: Session, counter: _CounterInfo, day: date, snap: _Snapshot
+        self, d: Direct, counter: _CounterInfo, day: date, snap: _Snapshot
     ) -> tuple[tuple[int, int], ...]:
         """(service id, rank) pairs for the counter's mode; empty for "fifo" (oldest first)."""
         if counter.mode == "order" and counter.links:
@@ -1021,18 +1066,19 @@ class QueueEngine:
         if counter.mode == "weighted" and counter.links:
             tz = zone(snap.timezone)
             start = datetime(day.year, day.month, day.day, tzinfo=tz)
-            served = dict(
-                s.execute(
-                    select(Ticket.service_id, func.count())
-                    .join(Call, Call.ticket_id == Ticket.id)
-                    .where(
-                        Call.counter_id == counter.id,
-                        Call.called_at >= start,
-                        Call.called_at < start + timedelta(days=1),
-                    )
-                    .group_by(Ticket.service_id)
-                ).all()
-            )
+            sql, defaults = _direct_sql(_SERVED_TODAY, d.is_sqlite)
+            served = {
+                service_id: count
+                for service_id, count in d.all(
+                    sql,
+                    {
+                        **defaults,
+                        "counter_id": counter.id,
+                        "start": start,
+                        "end": start + timedelta(days=1),
+                    },
+                )
+            }
             # Smooth weighted sharing: the service furthest below its share goes first.
             ordered = sorted(
                 counter.links,
@@ -1041,11 +1087,10 @@ class QueueEngine:
             return tuple((link[0], rank) for rank, link in enumerate(ordered))
         return ()
 
-    def _mark_called(self, s: Session, counter: _CounterInfo, ticket: _Row, now: datetime) -> None:
-        conn = s.connection()
-        conn.execute(_MARK_CALLED, {"b_ticket": ticket.id, "b_counter": counter.id, "b_now": now})
-        conn.execute(
-            _INSERT_CALL,
+    def _mark_called(self, d: Direct, counter: _CounterInfo, ticket: _Row, now: datetime) -> None:
+        d.execute(_D_MARK_CALLED, {"ticket_id": ticket.id, "counter_id": counter.id, "now": now})
+        d.execute(
+            _D_INSERT_CALL,
             {
                 "ticket_id": ticket.id,
                 "cycle": ticket.cycle,
