@@ -219,10 +219,10 @@ def _attach_direct(profile: StatementProfile) -> None:
                 profile.commit_s += time.perf_counter() - t0
                 profile.commits += 1
 
-    def timed_begin(connection: Any, timeout: float) -> None:
+    def timed_begin(connection: Any, timeout: float, **options: Any) -> None:
         t0 = time.perf_counter()
         try:
-            begin(connection, timeout)
+            begin(connection, timeout, **options)
         finally:
             _record("BEGIN", time.perf_counter() - t0)
 

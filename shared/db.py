@@ -10,6 +10,7 @@ Build one :class:`Database` per process (in the app's or command's bootstrap), n
 
 from __future__ import annotations
 
+import collections
 import functools
 import heapq
 import itertools
@@ -214,6 +215,7 @@ class Database:
         self.dialect = self.url.get_backend_name()
         self.engine = self._make_engine()
         self._readonly_engine = self.engine.execution_options(motcua_readonly=True)
+        self._direct_free: collections.deque[sqlite3.Connection] = collections.deque()
         self._schema_checked = False
         self._clock_checked_at: float | None = None
         self.clock_offset: float | None = None
@@ -298,14 +300,7 @@ class Database:
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-            # Let SQLAlchemy's "begin" event below issue BEGIN itself.
-            dbapi_connection.isolation_level = None
-            cursor = dbapi_connection.cursor()
-            cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            _ensure_wal(cursor, timeout)
-            cursor.execute(f"PRAGMA synchronous = {synchronous}")
-            cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.close()
+            _configure_sqlite(dbapi_connection, timeout, synchronous)
 
         @event.listens_for(engine, "begin")
         def _on_begin(connection: Any) -> None:
@@ -319,6 +314,11 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        while self._direct_free:
+            try:
+                self._direct_free.pop().close()
+            except (IndexError, sqlite3.Error):
+                pass
 
     # --- transactions ----------------------------------------------------------------------
 
@@ -355,6 +355,10 @@ class Database:
             or time.monotonic() - self._clock_checked_at > CLOCK_RECHECK
         ):
             self.check_clock()
+        if self.is_sqlite:
+            with self._sqlite_direct() as direct:
+                yield direct
+            return
         with translate_errors(self):
             try:
                 pooled = self.engine.raw_connection()
@@ -365,28 +369,94 @@ class Database:
             with translate_errors(self):
                 try:
                     dbapi = pooled.dbapi_connection
-                    if self.is_sqlite:
-                        _begin_immediate(dbapi, self.settings.busy_timeout)
-                    direct = Direct(dbapi, sqlite=self.is_sqlite)
+                    direct = Direct(dbapi, sqlite=False)
                     yield direct
                     direct.commit()
                 except BaseException as exc:
-                    _rollback_quietly(pooled)
+                    _rollback_quietly(pooled.dbapi_connection)
                     if isinstance(exc, sa_exc.DBAPIError) or not isinstance(exc, self._dbapi_error):
                         raise
                     sql = direct.last_sql if direct is not None else "BEGIN"
                     wrapped = sa_exc.DBAPIError.instance(
                         sql, None, exc, self._dbapi_error, connection_invalidated=False
                     )
-                    if not self.is_sqlite and self.engine.dialect.is_disconnect(exc, dbapi, None):
+                    if self.engine.dialect.is_disconnect(exc, dbapi, None):
                         pooled.invalidate(exc)
                         wrapped.connection_invalidated = True
                     raise wrapped from exc
         finally:
             pooled.close()
 
+    @contextmanager
+    def _sqlite_direct(self) -> Iterator[Direct]:
+        """SQLite: connections of their own (no pool), kept for the next transaction, with a
+        busy timeout of 0 (``_begin_immediate`` waits for the write lock its own way; once it
+        has it, no statement of the transaction waits)."""
+        timeout = self.settings.busy_timeout
+        with translate_errors(self):
+            try:
+                conn = self._direct_free.pop()
+            except IndexError:
+                conn = self._open_sqlite_direct()
+            direct: Direct | None = None
+            try:
+                _begin_immediate(conn, timeout, toggle=False)
+                direct = Direct(conn, sqlite=True)
+                yield direct
+                direct.commit()
+            except BaseException as exc:
+                _rollback_quietly(conn)
+                self._direct_free.append(conn)
+                if isinstance(exc, sa_exc.DBAPIError) or not isinstance(exc, sqlite3.Error):
+                    raise
+                sql = direct.last_sql if direct is not None else "BEGIN IMMEDIATE"
+                raise sa_exc.DBAPIError.instance(sql, None, exc, sqlite3.Error) from exc
+            self._direct_free.append(conn)
+
+    def _run_sqlite_direct(self, work: Callable[[Direct], T]) -> T:
+        """:meth:`_sqlite_direct` without the context managers: the same steps, written out for
+        the hot paths (SQLite never asks for a retry)."""
+        try:
+            conn = self._direct_free.pop()
+        except IndexError:
+            with translate_errors(self):
+                conn = self._open_sqlite_direct()
+        direct: Direct | None = None
+        try:
+            _begin_immediate(conn, self.settings.busy_timeout, toggle=False)
+            direct = Direct(conn, sqlite=True)
+            result = work(direct)
+            direct.commit()
+        except BaseException as exc:
+            _rollback_quietly(conn)
+            self._direct_free.append(conn)
+            if isinstance(exc, sa_exc.DBAPIError):
+                raise _classify(self, exc) from exc
+            if not isinstance(exc, sqlite3.Error):
+                raise
+            sql = direct.last_sql if direct is not None else "BEGIN IMMEDIATE"
+            wrapped = sa_exc.DBAPIError.instance(sql, None, exc, sqlite3.Error)
+            raise _classify(self, wrapped) from exc
+        self._direct_free.append(conn)
+        return result
+
+    def _open_sqlite_direct(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                self.url.database or ":memory:",
+                timeout=self.settings.busy_timeout,
+                check_same_thread=False,
+            )
+            _configure_sqlite(conn, self.settings.busy_timeout, self.settings.sqlite_synchronous)
+            conn.execute("PRAGMA busy_timeout = 0")
+        except sqlite3.Error as exc:
+            raise sa_exc.DBAPIError.instance("connect", None, exc, sqlite3.Error) from exc
+        return conn
+
     def run_direct(self, work: Callable[[Direct], T]) -> T:
         """:meth:`run` for :meth:`direct` transactions."""
+        if self.is_sqlite and self._schema_checked:
+            return self._run_sqlite_direct(work)
         for attempt in range(1, _MAX_ATTEMPTS + 1):
             try:
                 with self.direct() as direct:
@@ -492,11 +562,6 @@ class Database:
         return HEAD_REVISION
 
 
-_SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
-"""How SQLAlchemy stores a datetime in SQLite (naive UTC, see ``shared.models.UTCDateTime``);
-written the same way by :class:`Direct`, so that values compare and read back alike."""
-
-
 @functools.lru_cache(maxsize=256)
 def _pg_placeholders(sql: str) -> str:
     """``:name`` parameters in psycopg's ``%(name)s`` style (``::`` casts left alone)."""
@@ -556,18 +621,27 @@ class Direct:
         self._cursor.close()
 
 
+def _sqlite_datetime(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the database; pass an aware one")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+_SQLITE_CONVERT: dict[type, Callable[[Any], Any]] = {
+    datetime: _sqlite_datetime,  # as SQLAlchemy writes it: 2026-12-03 01:30:00.000000
+    date: date.isoformat,
+    dict: json.dumps,
+    list: json.dumps,
+}
+
+
 def _sqlite_params(params: dict[str, Any]) -> dict[str, Any]:
-    out = {}
+    out = params.copy()
+    convert = _SQLITE_CONVERT.get
     for key, value in params.items():
-        if isinstance(value, datetime):
-            if value.tzinfo is None:
-                raise ValueError("naive datetime given to the database; pass an aware one")
-            value = value.astimezone(UTC).strftime(_SQLITE_DATETIME)
-        elif isinstance(value, date):
-            value = value.isoformat()
-        elif isinstance(value, dict | list):
-            value = json.dumps(value)
-        out[key] = value
+        change = convert(type(value))
+        if change is not None:
+            out[key] = change(value)
     return out
 
 
@@ -598,10 +672,10 @@ def read_date(value: Any) -> date | None:
     return date.fromisoformat(value)
 
 
-def _rollback_quietly(pooled: Any) -> None:
+def _rollback_quietly(dbapi_connection: Any) -> None:
     try:
-        if pooled.dbapi_connection is not None:
-            pooled.dbapi_connection.rollback()
+        if dbapi_connection is not None:
+            dbapi_connection.rollback()
     except Exception:  # noqa: BLE001 - the connection is going anyway
         pass
 
@@ -622,7 +696,9 @@ _BEGIN_RETRY_S = (0.001, 0.004)
 """Sleep between two tries for SQLite's write lock: short and random, the same for every try."""
 
 
-def _begin_immediate(dbapi_connection: sqlite3.Connection, timeout: float) -> None:
+def _begin_immediate(
+    dbapi_connection: sqlite3.Connection, timeout: float, *, toggle: bool = True
+) -> None:
     """``BEGIN IMMEDIATE``, waiting for the write lock up to ``timeout`` seconds, fairly.
 
     SQLite's own busy handler backs off (1, 2, 5 … up to 100 ms between tries): a writer that
@@ -639,9 +715,12 @@ def _begin_immediate(dbapi_connection: sqlite3.Connection, timeout: float) -> No
     centre: 16 counters each pressing every 0.2–0.6 s still gives p95 11 ms, ``counter_press
     --pace-ms 200,600``) the two behave alike. Tries are 1–4 ms apart: closer tries burnt the
     CPU the lock holder needed (0.2–1 ms gave 134 calls/s).
+
+    ``toggle=False``: the connection's busy timeout is 0 already (direct transactions).
     """
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout = 0")
+    if toggle:
+        cursor.execute("PRAGMA busy_timeout = 0")
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -654,8 +733,23 @@ def _begin_immediate(dbapi_connection: sqlite3.Connection, timeout: float) -> No
                     raise sa_exc.OperationalError("BEGIN IMMEDIATE", None, exc) from None
             time.sleep(random.uniform(*_BEGIN_RETRY_S))
     finally:
-        cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        if toggle:
+            cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         cursor.close()
+
+
+def _configure_sqlite(
+    dbapi_connection: sqlite3.Connection, timeout: float, synchronous: str
+) -> None:
+    """The product's settings on a new SQLite connection."""
+    # BEGIN is issued by the product itself (see ``_begin_immediate``).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+    _ensure_wal(cursor, timeout)
+    cursor.execute(f"PRAGMA synchronous = {synchronous}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
 
 
 def _ensure_wal(cursor: sqlite3.Cursor, timeout: float) -> None:

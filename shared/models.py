@@ -331,14 +331,6 @@ class Ticket(Base):
         UniqueConstraint("request_id"),
         CheckConstraint(f"status IN {_in(TICKET_STATUSES)}", name="status"),
         Index(
-            "ix_tickets_waiting",
-            "centre_id",
-            "business_day",
-            "status",
-            "queue_band",
-            "queued_at",
-        ),
-        Index(
             "ix_tickets_service_queue",
             "centre_id",
             "business_day",
@@ -701,5 +693,10 @@ class LookupGuard(Base):
     blocked_until: Mapped[datetime | None]
 
 
-Index("ix_events_dossier", Event.dossier_id)
+Index(
+    "ix_events_dossier",
+    Event.dossier_id,
+    sqlite_where=Event.dossier_id.is_not(None),
+    postgresql_where=Event.dossier_id.is_not(None),
+)
 Index("ix_dossier_notices_dossier", DossierNotice.dossier_id)

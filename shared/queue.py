@@ -255,12 +255,11 @@ _BY_REQUEST = select(*_TICKET_COLUMNS).where(Ticket.request_id == bindparam("req
 _BY_ID = select(*_TICKET_COLUMNS).where(Ticket.id == bindparam("ticket_id"))
 
 # The same for a direct transaction (shared.db.Database.direct): SQL as the database runs it.
-_D_REVISION = "SELECT catalog_revision FROM centres WHERE id = :centre_id"
 _D_BY_REQUEST = "SELECT id FROM tickets WHERE request_id = :request_id"
-_D_SEQ_UPSERT = (
+_D_SEQ_UPSERT = (  # the number, and the catalogue revision in the same round trip
     "INSERT INTO ticket_sequences (service_id, period, last_seq) VALUES (:service_id, :period, 1)"
     " ON CONFLICT (service_id, period) DO UPDATE SET last_seq = ticket_sequences.last_seq + 1"
-    " RETURNING last_seq"
+    " RETURNING last_seq, (SELECT catalog_revision FROM centres WHERE id = :centre_id)"
 )
 _D_TICKET_FIELDS = (
     "centre_id", "origin_service_id", "service_id", "business_day", "seq", "number",
@@ -654,8 +653,6 @@ class QueueEngine:
     ) -> TicketView | int:
         """The issuing transaction; the id of the earlier ticket when ``request_id`` repeats."""
         arrived = ensure_aware(now)
-        if d.scalar(_D_REVISION, {"centre_id": snap.centre_id}) != snap.revision:
-            raise _CatalogMoved
         if request_id:
             existing = d.first(_D_BY_REQUEST, {"request_id": request_id})
             if existing is not None:
@@ -671,7 +668,13 @@ class QueueEngine:
                 raise UnknownPriorityGroup(code=priority, known=known)
         day = local_day(arrived, snap.timezone)
         period = day if service.daily_reset else NO_RESET_PERIOD
-        seq = int(d.scalar(_D_SEQ_UPSERT, {"service_id": service.id, "period": period}))
+        seq, revision = d.one(
+            _D_SEQ_UPSERT,
+            {"service_id": service.id, "period": period, "centre_id": snap.centre_id},
+        )
+        if revision != snap.revision:
+            raise _CatalogMoved  # rolled back: the number is not used
+        seq = int(seq)
         # Read the clock again now that the sequence row is ours: issue times then follow
         # the numbers, so "oldest first" and "smallest number first" agree.
         moment = ensure_aware(now)

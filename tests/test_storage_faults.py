@@ -57,13 +57,13 @@ def _centre(path: Path) -> Database:
 def _fill(folder: Path) -> Path:
     """Take every free byte of the disk."""
     filler = folder / "filler"
-    with filler.open("wb") as out:
-        try:
-            while True:
-                out.write(b"\0" * 65536)
-                out.flush()
-        except OSError:
-            pass
+    with filler.open("wb", buffering=0) as out:  # unbuffered: nothing left to flush at close
+        for size in (65536, 4096, 512, 1):
+            try:
+                while True:
+                    out.write(b"\0" * size)
+            except OSError:
+                pass
     return filler
 
 
