@@ -337,8 +337,15 @@ class Ticket(Base):
             "status",
             "service_id",
             "target_counter_id",
+            "priority_group_id",
             "queue_band",
             "queued_at",
+        ),
+        Index(
+            "ix_tickets_targeted",
+            "target_counter_id",
+            sqlite_where=text("target_counter_id IS NOT NULL"),
+            postgresql_where=text("target_counter_id IS NOT NULL"),
         ),
         Index(
             "uq_tickets_current_per_counter",

@@ -40,6 +40,7 @@ from sqlalchemy import (
     select,
     text,
     tuple_,
+    union_all,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -1012,6 +1013,7 @@ class QueueEngine:
     def _pick(
         self, d: Direct, snap: _Snapshot, counter: _CounterInfo, streak: int, day: date
     ) -> _Row | None:
+        """The counter's next ticket, in queue order; on PostgreSQL locked (``SKIP LOCKED``)."""
         prefer_priority = snap.priority_policy == "strict" or streak >= snap.priority_every
         ranks = self._service_ranks(d, counter, day, snap)
         key = (snap.revision, counter.id, prefer_priority, ranks, d.is_sqlite)
@@ -1019,10 +1021,19 @@ class QueueEngine:
         if prepared is None:
             if len(self._pick_statements) > 256:
                 self._pick_statements.clear()
-            stmt = self._pick_statement(snap, counter, prefer_priority, ranks)
-            prepared = self._pick_statements[key] = _compile_direct(stmt, d.is_sqlite)
-        sql, defaults = prepared
+            heads = self._pick_statement(snap, counter, prefer_priority, ranks, heads=True)
+            prepared = (_compile_direct(heads, d.is_sqlite), None)
+            if not d.is_sqlite:
+                every = self._pick_statement(snap, counter, prefer_priority, ranks, heads=False)
+                prepared = (prepared[0], _compile_direct(every, sqlite=False))
+            self._pick_statements[key] = prepared
+        (sql, defaults), fallback = prepared
         row = d.first(sql, {**defaults, "day": day})
+        if row is None and fallback is not None:
+            # The head was taken by another counter just now (or nobody waits): ask again the
+            # long way, every waiting ticket in order, skipping the rows others hold.
+            sql, defaults = fallback
+            row = d.first(sql, {**defaults, "day": day})
         return _ticket_row(row) if row is not None else None
 
     def _pick_statement(
@@ -1031,34 +1042,74 @@ class QueueEngine:
         counter: _CounterInfo,
         prefer_priority: bool,
         ranks: tuple[tuple[int, int], ...],
+        *,
+        heads: bool,
     ) -> Any:
-        """The "next ticket for this counter" query, in queue order, parametrised by day."""
+        """The "next ticket for this counter" query, in queue order, parametrised by day.
+
+        The order: band, class (priority or not, by the centre's policy), the counter's service
+        order, then the time the ticket joined the queue. ``heads=True``: only the first ticket
+        of each (service, class) and of the tickets sent to this counter are compared, each
+        found by the service-queue index in a few steps however long the queue; on PostgreSQL
+        the winner is then locked, or nothing is returned if another counter holds it.
+        ``heads=False``: every waiting ticket sorted (PostgreSQL: ``SKIP LOCKED`` on the way).
+        """
         service_ids = [service_id for service_id, _, _ in counter.links]
-        targeted = Ticket.target_counter_id == counter.id
-        condition = and_(
+        day = bindparam("day", type_=Date(), required=False)
+        waiting = (
             Ticket.centre_id == snap.centre_id,
-            # Not "required": the service list is written into the SQL, the day given at run time.
-            Ticket.business_day == bindparam("day", type_=Date(), required=False),
+            Ticket.business_day == day,
             Ticket.status == "waiting",
-            or_(
-                targeted,
-                and_(Ticket.target_counter_id.is_(None), Ticket.service_id.in_(service_ids)),
-            ),
         )
+        class_rank = self._class_rank(snap.priority_policy, prefer_priority)
         service_rank: ColumnElement[int] = (
             case(dict(ranks), value=Ticket.service_id, else_=-1) if ranks else literal(0)
         )
-        order = [
-            Ticket.queue_band,
-            self._class_rank(snap.priority_policy, prefer_priority),
-            service_rank,
-            Ticket.queued_at,
-            Ticket.id,
+        if not heads:
+            condition = and_(
+                *waiting,
+                or_(
+                    Ticket.target_counter_id == counter.id,
+                    and_(Ticket.target_counter_id.is_(None), Ticket.service_id.in_(service_ids)),
+                ),
+            )
+            order = [Ticket.queue_band, class_rank, service_rank, Ticket.queued_at, Ticket.id]
+            stmt = select(*_TICKET_COLUMNS).where(condition).order_by(*order).limit(1)
+            return stmt if self.db.is_sqlite else stmt.with_for_update(skip_locked=True)
+        columns = (*_TICKET_COLUMNS, class_rank.label("k_class"), service_rank.label("k_service"))
+        in_line = (Ticket.queue_band, Ticket.queued_at, Ticket.id)
+        parts = [
+            select(*columns)
+            .where(
+                *waiting,
+                Ticket.service_id == service_id,
+                Ticket.target_counter_id.is_(None),
+                group,
+            )
+            .order_by(*in_line)
+            .limit(1)
+            for service_id in service_ids
+            for group in (Ticket.priority_group_id.is_(None), Ticket.priority_group_id.is_not(None))
         ]
-        stmt = select(*_TICKET_COLUMNS).where(condition).order_by(*order).limit(1)
-        if not self.db.is_sqlite:
-            stmt = stmt.with_for_update(skip_locked=True)
-        return stmt
+        parts.append(
+            select(*columns)
+            .where(*waiting, Ticket.target_counter_id == counter.id)
+            .order_by(Ticket.queue_band, class_rank, service_rank, Ticket.queued_at, Ticket.id)
+            .limit(1)
+        )
+        candidates = union_all(*(select(part.subquery()) for part in parts)).subquery()
+        c = candidates.c
+        first = select(*(c[name] for name in _TICKET_NAMES)).order_by(
+            c.queue_band, c.k_class, c.k_service, c.queued_at, c.id
+        )
+        if self.db.is_sqlite:
+            return first.limit(1)
+        winner = first.with_only_columns(c.id).limit(1).scalar_subquery()
+        return (
+            select(*_TICKET_COLUMNS)
+            .where(Ticket.id == winner, Ticket.status == "waiting")
+            .with_for_update(skip_locked=True)
+        )
 
     def _service_ranks(
         self, d: Direct, counter: _CounterInfo, day: date, snap: _Snapshot
