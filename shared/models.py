@@ -340,6 +340,7 @@ class Ticket(Base):
             "priority_group_id",
             "queue_band",
             "queued_at",
+            "id",
         ),
         Index(
             "ix_tickets_targeted",

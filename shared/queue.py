@@ -36,9 +36,11 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     or_,
     select,
     text,
+    true,
     tuple_,
     union_all,
 )
@@ -317,6 +319,25 @@ def _ticket_row(row: tuple[Any, ...]) -> _Row:
         values[name] = read_datetime(values[name])
     values["business_day"] = read_date(values["business_day"])
     return _Row(**values)
+
+
+_HEAD_ORDERS = (
+    # The normal class: its columns held constant (IS NULL) are named in the order too, so that
+    # PostgreSQL reads the queue index in order instead of sorting the queue.
+    (
+        Ticket.priority_group_id.is_(None),
+        (
+            Ticket.target_counter_id,
+            Ticket.priority_group_id,
+            Ticket.queue_band,
+            Ticket.queued_at,
+            Ticket.id,
+        ),
+    ),
+    # The priority class (several groups, few tickets): band and time only.
+    (Ticket.priority_group_id.is_not(None), (Ticket.queue_band, Ticket.queued_at, Ticket.id)),
+)
+"""(condition, order) of the two classes of a service's queue, for the heads of the queue."""
 
 
 class _CatalogMoved(Exception):
@@ -932,18 +953,35 @@ class QueueEngine:
         The counter's current ticket, if any, is finished first (the clerk moved on). The hot
         path: one short transaction of prebuilt statements on the driver's connection.
         """
-        for _attempt in range(3):
+        single = not self.db.is_sqlite
+        for _attempt in range(4):
             snap = self._snap if self._snap is not None else self._run(self._snapshot)
             try:
                 return self.db.run_direct(
-                    lambda d, snap=snap: self._call_next(d, snap, counter_number, now)  # type: ignore[misc]
+                    lambda d, snap=snap, single=single: (  # type: ignore[misc]
+                        self._call_next_pg(d, snap, counter_number, now)
+                        if single
+                        else self._call_next(d, snap, counter_number, now)
+                    )
                 )
             except _CatalogMoved:
                 self._snap = None
+            except IntegrityError as exc:
+                if "uq_tickets_current_per_counter" not in str(exc.orig) or not single:
+                    raise
+                # Another call at this counter committed while the statement waited for the
+                # counter: its snapshot did not see that ticket. Again, one step at a time.
+                single = False
         raise DatabaseBusy()
 
     def _call_next(
-        self, d: Direct, snap: _Snapshot, counter_number: int, now: datetime | None
+        self,
+        d: Direct,
+        snap: _Snapshot,
+        counter_number: int,
+        now: datetime | None,
+        *,
+        contended: bool = False,
     ) -> TicketView | None:
         moment = ensure_aware(now)
         # Lock the counter's row (one call at a time per counter) and read the revision.
@@ -961,7 +999,7 @@ class QueueEngine:
             raise CounterPaused(number=counter_number)
         finished = d.first(_D_FINISH_CURRENT, {"counter_id": counter.id, "now": moment})
         day = local_day(moment, snap.timezone)
-        ticket = self._pick(d, snap, counter, normal_streak, day)
+        ticket = self._pick(d, snap, counter, normal_streak, day, contended=contended)
         if ticket is not None:
             self._mark_called(d, counter, ticket, moment)
             if snap.priority_policy == "interleave":
@@ -985,6 +1023,188 @@ class QueueEngine:
             cycle=ticket.cycle,
         )
         return self._view(None, snap, ticket)  # type: ignore[arg-type]
+
+    def _call_next_pg(
+        self, d: Direct, snap: _Snapshot, counter_number: int, now: datetime | None
+    ) -> TicketView | None:
+        """PostgreSQL: the whole call in one statement (see :meth:`_pg_call_statement`)."""
+        moment = ensure_aware(now)
+        counter = snap.counter_numbers.get(counter_number)
+        if counter is None:
+            # Not in the catalogue as read: the counter's row says whether it moved on.
+            row = d.first(_D_COUNTER_ROW, {"centre_id": snap.centre_id, "number": counter_number})
+            if row is not None and row[3] != snap.revision:
+                raise _CatalogMoved
+            raise UnknownCounter(number=counter_number)
+        day = local_day(moment, snap.timezone)
+        ranks = self._service_ranks(d, counter, day, snap)
+        key = ("pg-call", snap.revision, counter.id, ranks)
+        prepared = self._pick_statements.get(key)
+        if prepared is None:
+            if len(self._pick_statements) > 256:
+                self._pick_statements.clear()
+            prepared = self._pick_statements[key] = self._pg_call_statement(snap, counter, ranks)
+        sql, defaults = prepared
+        params = {
+            **defaults,
+            "day": day,
+            "k_centre": snap.centre_id,
+            "k_number": counter_number,
+            "k_revision": snap.revision,
+            "k_now": moment,
+            "k_user": self.user_id,
+        }
+        row = d.first(sql, params)
+        if row is None:
+            raise UnknownCounter(number=counter_number)
+        paused, revision, found_none, *rest = row
+        if revision != snap.revision:
+            raise _CatalogMoved
+        if paused:
+            raise CounterPaused(number=counter_number)
+        ticket_values = rest[: len(_TICKET_NAMES)]
+        if ticket_values[0] is None:
+            if found_none:
+                return None
+            # The head was held by another counter, or changed after this statement's
+            # snapshot (the counter's lock was waited for): step by step, in this transaction,
+            # each statement seeing what was committed meanwhile.
+            return self._call_next(d, snap, counter_number, now, contended=True)
+        ticket = _ticket_row(tuple(ticket_values))
+        ticket.status, ticket.counter_id, ticket.target_counter_id = "called", counter.id, None
+        ticket.called_at, ticket.started_at = moment, None
+        return self._view(None, snap, ticket)  # type: ignore[arg-type]
+
+    def _pg_call_statement(
+        self, snap: _Snapshot, counter: _CounterInfo, ranks: tuple[tuple[int, int], ...]
+    ) -> tuple[str, dict[str, Any]]:
+        """One PostgreSQL statement for a whole call, in the shape of the raw
+        ``UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED) RETURNING``: lock the counter's
+        row and check it (catalogue revision, not paused); finish its current ticket; take the
+        head of its queues (compared as in :meth:`_pick_statement`, the interleaving streak read
+        from the locked row) unless another counter holds it; mark it called; write the call,
+        the streak and the two events (ids drawn under the event lock, in this order:
+        finished, then called) and notify. Nothing is written when the check fails.
+        """
+        if snap.priority_policy == "strict":
+            prefer: ColumnElement[bool] = true()
+        else:
+            prefer = literal_column("((SELECT ok.normal_streak FROM ok) >= :k_every)")
+        winner, defaults = _compile_direct(
+            self._pick_winner(snap, counter, prefer, ranks), sqlite=False
+        )
+        columns = ", ".join(f"tickets.{name}" for name in _TICKET_NAMES)
+        picked_columns = ", ".join(f"p.{name}" for name in _TICKET_NAMES)
+        streak = (
+            ", streak AS (UPDATE counters SET normal_streak = CASE WHEN"
+            " picked.priority_group_id IS NOT NULL THEN 0 ELSE counters.normal_streak + 1 END"
+            " FROM picked WHERE counters.id = picked.k_counter RETURNING counters.id)"
+            if snap.priority_policy == "interleave"
+            else ""
+        )
+        sql = (
+            "WITH counter AS ("
+            " SELECT counters.id, counters.paused, counters.normal_streak,"
+            " centres.catalog_revision"
+            " FROM counters JOIN centres ON centres.id = counters.centre_id"
+            " WHERE counters.centre_id = :k_centre AND counters.number = :k_number"
+            " FOR UPDATE OF counters),"
+            " ok AS (SELECT id, normal_streak FROM counter"
+            " WHERE NOT paused AND catalog_revision = :k_revision),"
+            " finished AS (UPDATE tickets SET status = 'done', finished_at = :k_now"
+            " WHERE counter_id = (SELECT id FROM ok) AND status IN ('called', 'serving')"
+            " RETURNING id, number, service_id),"
+            # The scalar subquery on "finished" makes it run first: the counter has no current
+            # ticket any more when the next one becomes current (one per counter, unique).
+            f" picked AS (SELECT {columns}, (SELECT id FROM ok) AS k_counter FROM tickets"
+            f" WHERE tickets.id = ({winner}) AND tickets.status = 'waiting'"
+            " AND EXISTS (SELECT 1 FROM ok) AND (SELECT count(*) FROM finished) >= 0"
+            " FOR UPDATE OF tickets SKIP LOCKED),"
+            " called AS (UPDATE tickets SET status = 'called', counter_id = picked.k_counter,"
+            " target_counter_id = NULL, called_at = :k_now, started_at = NULL"
+            " FROM picked WHERE tickets.id = picked.id RETURNING tickets.id),"
+            " call_row AS (INSERT INTO calls (ticket_id, cycle, counter_id, called_at,"
+            " waited_seconds) SELECT picked.id, picked.cycle, picked.k_counter, :k_now,"
+            " GREATEST(0, extract(epoch FROM (:k_now - picked.waiting_since)))"
+            " FROM picked JOIN called ON called.id = picked.id RETURNING id)"
+            f"{streak},"
+            " logged AS (INSERT INTO events (at, centre_id, kind, ticket_id, counter_id,"
+            " service_id, user_id, data)"
+            " SELECT :k_now, :k_centre, e.kind, e.ticket_id, (SELECT id FROM ok), e.service_id,"
+            " CAST(:k_user AS integer), e.data"
+            " FROM (SELECT 1 AS n, 'ticket.finished' AS kind, f.id AS ticket_id, f.service_id,"
+            " json_build_object('number', f.number, 'status', 'done', 'counter', :k_number,"
+            " 'auto', true) AS data FROM finished f"
+            " UNION ALL"
+            " SELECT 2, 'ticket.called', p.id, p.service_id,"
+            " json_build_object('number', p.number, 'status', 'called', 'counter', :k_number,"
+            " 'service', s.code, 'priority', g.code, 'cycle', p.cycle)"
+            " FROM picked p JOIN called c ON c.id = p.id JOIN services s ON s.id = p.service_id"
+            " LEFT JOIN priority_groups g ON g.id = p.priority_group_id) AS e"
+            # The event lock last of all (and only when there is an event): taken per event
+            # row, so never while this statement still waits for a counter or a ticket.
+            f" CROSS JOIN LATERAL (SELECT pg_advisory_xact_lock({events.EVENT_LOCK_KEY} + 0 * e.n))"
+            " AS serialise ORDER BY e.n RETURNING id, kind),"
+            f" notified AS (SELECT pg_notify('{events.NOTIFY_CHANNEL}',"
+            " id::text || ':' || kind) FROM logged)"
+            " SELECT counter.paused, counter.catalog_revision,"
+            " NOT EXISTS (SELECT 1 FROM ok) OR ("
+            f" SELECT count(*) FROM ({winner}) AS w) = 0,"
+            f" {picked_columns}, (SELECT count(*) FROM notified)"
+            " FROM counter LEFT JOIN picked p ON true"
+        )
+        return sql, {**defaults, "k_every": snap.priority_every}
+
+    def _pick_winner(
+        self,
+        snap: _Snapshot,
+        counter: _CounterInfo,
+        prefer: ColumnElement[bool],
+        ranks: tuple[tuple[int, int], ...],
+    ) -> Any:
+        """The id of the counter's next ticket (not locked): the first of the heads of each
+        (service, class) queue and of the tickets sent to the counter. ``prefer`` is true when
+        the priority class goes first."""
+        service_ids = [service_id for service_id, _, _ in counter.links]
+        day = bindparam("day", type_=Date(), required=False)
+        waiting = (
+            Ticket.centre_id == snap.centre_id,
+            Ticket.business_day == day,
+            Ticket.status == "waiting",
+        )
+        is_priority = Ticket.priority_group_id.is_not(None)
+        class_rank = case((is_priority == prefer, 0), else_=1)
+        service_rank: ColumnElement[int] = (
+            case(dict(ranks), value=Ticket.service_id, else_=-1) if ranks else literal(0)
+        )
+        columns = (
+            Ticket.id,
+            Ticket.queue_band,
+            Ticket.queued_at,
+            class_rank.label("k_class"),
+            service_rank.label("k_service"),
+        )
+        parts = [
+            select(*columns)
+            .where(
+                *waiting, Ticket.service_id == service_id, Ticket.target_counter_id.is_(None), group
+            )
+            .order_by(*order)
+            .limit(1)
+            for service_id in service_ids
+            for group, order in _HEAD_ORDERS
+        ]
+        parts.append(
+            select(*columns)
+            .where(*waiting, Ticket.target_counter_id == counter.id)
+            .order_by(Ticket.queue_band, class_rank, service_rank, Ticket.queued_at, Ticket.id)
+            .limit(1)
+        )
+        candidates = union_all(*(select(part.subquery()) for part in parts)).subquery()
+        c = candidates.c
+        return (
+            select(c.id).order_by(c.queue_band, c.k_class, c.k_service, c.queued_at, c.id).limit(1)
+        )
 
     def _event_direct(
         self,
@@ -1011,9 +1231,17 @@ class QueueEngine:
         )
 
     def _pick(
-        self, d: Direct, snap: _Snapshot, counter: _CounterInfo, streak: int, day: date
+        self,
+        d: Direct,
+        snap: _Snapshot,
+        counter: _CounterInfo,
+        streak: int,
+        day: date,
+        *,
+        contended: bool = False,
     ) -> _Row | None:
-        """The counter's next ticket, in queue order; on PostgreSQL locked (``SKIP LOCKED``)."""
+        """The counter's next ticket, in queue order; on PostgreSQL locked (``SKIP LOCKED``).
+        ``contended``: other counters hold the heads right now, go the long way at once."""
         prefer_priority = snap.priority_policy == "strict" or streak >= snap.priority_every
         ranks = self._service_ranks(d, counter, day, snap)
         key = (snap.revision, counter.id, prefer_priority, ranks, d.is_sqlite)
@@ -1028,7 +1256,7 @@ class QueueEngine:
                 prepared = (prepared[0], _compile_direct(every, sqlite=False))
             self._pick_statements[key] = prepared
         (sql, defaults), fallback = prepared
-        row = d.first(sql, {**defaults, "day": day})
+        row = None if contended and fallback else d.first(sql, {**defaults, "day": day})
         if row is None and fallback is not None:
             # The head was taken by another counter just now (or nobody waits): ask again the
             # long way, every waiting ticket in order, skipping the rows others hold.
@@ -1077,7 +1305,6 @@ class QueueEngine:
             stmt = select(*_TICKET_COLUMNS).where(condition).order_by(*order).limit(1)
             return stmt if self.db.is_sqlite else stmt.with_for_update(skip_locked=True)
         columns = (*_TICKET_COLUMNS, class_rank.label("k_class"), service_rank.label("k_service"))
-        in_line = (Ticket.queue_band, Ticket.queued_at, Ticket.id)
         parts = [
             select(*columns)
             .where(
@@ -1086,10 +1313,10 @@ class QueueEngine:
                 Ticket.target_counter_id.is_(None),
                 group,
             )
-            .order_by(*in_line)
+            .order_by(*order)
             .limit(1)
             for service_id in service_ids
-            for group in (Ticket.priority_group_id.is_(None), Ticket.priority_group_id.is_not(None))
+            for group, order in _HEAD_ORDERS
         ]
         parts.append(
             select(*columns)

@@ -373,3 +373,35 @@ def test_event_log_is_append_only(engine: QueueEngine, db: Database) -> None:
     with pytest.raises(DBAPIError, match="append-only"), db.transaction() as s:
         s.execute(text("DELETE FROM events"))
     assert all(e.kind != "tampered" for e in events(db))
+
+
+def test_a_head_held_by_another_counter_is_skipped_not_waited_for(
+    engine: QueueEngine, db: Database
+) -> None:
+    """PostgreSQL: while another counter's transaction holds the first waiting ticket, a call
+    takes the next one at once (SKIP LOCKED), and the held one is called afterwards. SQLite
+    has one writer at a time: nothing to skip there."""
+    if db.is_sqlite:
+        pytest.skip("SQLite: one writer at a time")
+    first, second, third = (engine.issue("HT", now=at(i)) for i in range(3))
+    with db.engine.connect() as other:
+        other.execute(text("SELECT id FROM tickets WHERE id = :id FOR UPDATE"), {"id": first.id})
+        called = engine.call_next(1, now=at(5))
+        assert called is not None and called.id == second.id
+        other.rollback()
+    assert [engine.call_next(1, now=at(6 + i)).id for i in range(2)] == [first.id, third.id]  # type: ignore[union-attr]
+    with db.transaction(readonly=True) as s:
+        calls = s.execute(select(Call.ticket_id, Call.cycle).order_by(Call.id)).all()
+    assert [c.ticket_id for c in calls] == [second.id, first.id, third.id]
+    kinds = [
+        (e.kind, e.ticket_id)
+        for e in events(db)
+        if e.kind.startswith("ticket.") and e.kind != "ticket.issued"
+    ]
+    assert kinds == [
+        ("ticket.called", second.id),
+        ("ticket.finished", second.id),
+        ("ticket.called", first.id),
+        ("ticket.finished", first.id),
+        ("ticket.called", third.id),
+    ]

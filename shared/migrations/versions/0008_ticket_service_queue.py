@@ -43,6 +43,7 @@ def upgrade() -> None:
             "priority_group_id",
             "queue_band",
             "queued_at",
+            "id",
         ],
     )
 
