@@ -47,7 +47,6 @@ def upgrade() -> None:
         ],
     )
 
-
     op.create_index(
         "ix_tickets_targeted",
         "tickets",
