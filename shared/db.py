@@ -431,7 +431,10 @@ class Database:
             _rollback_quietly(conn)
             self._direct_free.append(conn)
             if isinstance(exc, sa_exc.DBAPIError):
-                raise _classify(self, exc) from exc
+                classified = _classify(self, exc)
+                if classified is exc:
+                    raise
+                raise classified from exc
             if not isinstance(exc, sqlite3.Error):
                 raise
             sql = direct.last_sql if direct is not None else "BEGIN IMMEDIATE"

@@ -258,6 +258,7 @@ _BY_REQUEST = select(*_TICKET_COLUMNS).where(Ticket.request_id == bindparam("req
 _BY_ID = select(*_TICKET_COLUMNS).where(Ticket.id == bindparam("ticket_id"))
 
 # The same for a direct transaction (shared.db.Database.direct): SQL as the database runs it.
+_D_REVISION = "SELECT catalog_revision FROM centres WHERE id = :centre_id"
 _D_BY_REQUEST = "SELECT id FROM tickets WHERE request_id = :request_id"
 _D_SEQ_UPSERT = (  # the number, and the catalogue revision in the same round trip
     "INSERT INTO ticket_sequences (service_id, period, last_seq) VALUES (:service_id, :period, 1)"
@@ -679,15 +680,18 @@ class QueueEngine:
             existing = d.first(_D_BY_REQUEST, {"request_id": request_id})
             if existing is not None:
                 return int(existing[0])
-        service = self._service(snap, service_code)
-        if not service.active:
-            raise ServiceInactive(code=service_code)
-        group_id = None
-        if priority:
-            group_id = snap.group_codes.get(priority)
-            if group_id is None:
-                known = ", ".join(snap.group_codes) or "—"
-                raise UnknownPriorityGroup(code=priority, known=known)
+        service = snap.service_codes.get(service_code)
+        group_id = snap.group_codes.get(priority) if priority else None
+        if service is None or not service.active or (priority and group_id is None):
+            # Refused by the catalogue as this engine read it: refuse only if it is still so.
+            if d.scalar(_D_REVISION, {"centre_id": snap.centre_id}) != snap.revision:
+                raise _CatalogMoved
+            if service is None:
+                raise UnknownService(code=service_code)
+            if not service.active:
+                raise ServiceInactive(code=service_code)
+            known = ", ".join(snap.group_codes) or "—"
+            raise UnknownPriorityGroup(code=priority, known=known)
         day = local_day(arrived, snap.timezone)
         period = day if service.daily_reset else NO_RESET_PERIOD
         seq, revision = d.one(

@@ -16,6 +16,7 @@ from shared.errors import (
     IllegalTransition,
     NumberRangeExhausted,
     RequestIdConflict,
+    ServiceInactive,
     UnknownCounter,
     UnknownPriorityGroup,
     UnknownService,
@@ -405,3 +406,31 @@ def test_a_head_held_by_another_counter_is_skipped_not_waited_for(
         ("ticket.finished", first.id),
         ("ticket.called", third.id),
     ]
+
+
+def test_a_catalogue_changed_on_another_pc_is_followed_both_ways(
+    engine: QueueEngine, db: Database, tmp_path
+) -> None:
+    """The engine keeps the catalogue it read; a service taken away and given back on another
+    PC is refused and then issued again, without restarting the kiosk."""
+    from shared.catalog import import_catalog, load_catalog_file
+    from tests.helpers.catalogs import small_catalog
+
+    full = small_catalog(tmp_path)
+    without_ct = tmp_path / "without-ct.toml"
+    text_ = full.read_text(encoding="utf-8")
+    text_ = text_.replace(
+        '[[services]]\ncode = "CT"\nname = "Chứng thực"\nsector = "TP"\nprefix = "A"\n', ""
+    )
+    text_ = text_.replace(
+        'services = ["HT", "DD", "CT", "SMALL"]', 'services = ["HT", "DD", "SMALL"]'
+    )
+    without_ct.write_text(text_, encoding="utf-8")
+    assert engine.issue("CT", now=at(0)).number == "A001"
+    other = Database(str(db.engine.url.render_as_string(hide_password=False)))
+    import_catalog(other, load_catalog_file(without_ct))
+    with pytest.raises(ServiceInactive):
+        engine.issue("CT", now=at(1))
+    import_catalog(other, load_catalog_file(full))
+    assert engine.issue("CT", now=at(2)).number == "A002"
+    other.dispose()
