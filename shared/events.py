@@ -27,7 +27,7 @@ EVENT_LOCK_KEY = 7253001
 NOTIFY_CHANNEL = "motcua_events"
 
 # One round trip on PostgreSQL: take the lock, draw the id, insert, notify.
-_PG_APPEND = text(
+_PG_APPEND_SQL = (
     "WITH e AS ("
     " INSERT INTO events"
     " (at, centre_id, kind, ticket_id, counter_id, service_id, user_id, data, dossier_id)"
@@ -36,23 +36,14 @@ _PG_APPEND = text(
     f" FROM (SELECT pg_advisory_xact_lock({EVENT_LOCK_KEY})) AS serialise"
     " RETURNING id, kind)"
     f" SELECT id, pg_notify('{NOTIFY_CHANNEL}', id::text || ':' || kind) FROM e"
-).bindparams(
+)
+_PG_APPEND = text(_PG_APPEND_SQL).bindparams(
     bindparam("at", type_=UTCDateTime()),
     bindparam("data", type_=JSON()),
 )
 _SQLITE_APPEND = insert(Event).returning(Event.id)
 
 
-_DIRECT_PG_APPEND = (
-    "WITH e AS ("
-    " INSERT INTO events"
-    " (at, centre_id, kind, ticket_id, counter_id, service_id, user_id, data, dossier_id)"
-    " SELECT :at, :centre_id, :kind, :ticket_id, :counter_id, :service_id, :user_id, :data,"
-    " :dossier_id"
-    f" FROM (SELECT pg_advisory_xact_lock({EVENT_LOCK_KEY})) AS serialise"
-    " RETURNING id, kind)"
-    f" SELECT id, pg_notify('{NOTIFY_CHANNEL}', id::text || ':' || kind) FROM e"
-)
 _DIRECT_SQLITE_APPEND = (
     "INSERT INTO events"
     " (at, centre_id, kind, ticket_id, counter_id, service_id, user_id, data, dossier_id)"
@@ -86,7 +77,7 @@ def append_direct(
         "data": data or {},
         "dossier_id": dossier_id,
     }
-    sql = _DIRECT_SQLITE_APPEND if direct.is_sqlite else _DIRECT_PG_APPEND
+    sql = _DIRECT_SQLITE_APPEND if direct.is_sqlite else _PG_APPEND_SQL
     return int(direct.scalar(sql, values))
 
 
