@@ -419,8 +419,9 @@ class QueueEngine:
 
     The catalogue (services, counters, priority groups) is read once per catalogue revision and
     kept; every transaction still reads the revision, so an import on another PC is seen at
-    once. Issuing and calling, the hot paths, are written as plain SQL statements (SQLAlchemy
-    Core) with as few round trips as their guarantees allow.
+    once. Issuing and calling, the hot paths, run as direct transactions
+    (:meth:`shared.db.Database.direct`): prebuilt SQL on the driver's connection, as few round
+    trips as their guarantees allow (a call on PostgreSQL is one statement).
     """
 
     def __init__(
