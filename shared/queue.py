@@ -20,6 +20,7 @@ Why it is safe with many kiosks and counters on one database:
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -339,6 +340,18 @@ _HEAD_ORDERS = (
     (Ticket.priority_group_id.is_not(None), (Ticket.queue_band, Ticket.queued_at, Ticket.id)),
 )
 """(condition, order) of the two classes of a service's queue, for the heads of the queue."""
+
+
+def _prefixed(sql: str, defaults: dict[str, Any], prefix: str) -> tuple[str, dict[str, Any]]:
+    """Compiled SQL with its own constant parameters renamed (``prefix`` + name), so that two
+    compiled parts can share one statement (``day`` stays shared)."""
+    renamed = {}
+    for name, value in defaults.items():
+        if name == "day":
+            continue
+        sql = re.sub(rf":{name}\b", f":{prefix}{name}", sql)
+        renamed[prefix + name] = value
+    return sql, renamed
 
 
 class _CatalogMoved(Exception):
@@ -974,8 +987,8 @@ class QueueEngine:
             except IntegrityError as exc:
                 if "uq_tickets_current_per_counter" not in str(exc.orig) or not single:
                     raise
-                # Another call at this counter committed while the statement waited for the
-                # counter: its snapshot did not see that ticket. Again, one step at a time.
+                # A ticket became current at this counter after the statement's snapshot (the
+                # statement waited for a row): again, one step at a time.
                 single = False
         raise DatabaseBusy()
 
@@ -1060,8 +1073,8 @@ class QueueEngine:
             "k_user": self.user_id,
         }
         row = d.first(sql, params)
-        if row is None:
-            raise UnknownCounter(number=counter_number)
+        if row is None:  # the counter is busy with another call (or unknown): wait for it
+            return self._call_next(d, snap, counter_number, now, contended=True)
         paused, revision, found_none, *rest = row
         if revision != snap.revision:
             raise _CatalogMoved
@@ -1071,9 +1084,8 @@ class QueueEngine:
         if ticket_values[0] is None:
             if found_none:
                 return None
-            # The head was held by another counter, or changed after this statement's
-            # snapshot (the counter's lock was waited for): step by step, in this transaction,
-            # each statement seeing what was committed meanwhile.
+            # Every ticket in line is held by other counters right now: step by step, in this
+            # transaction, each statement seeing what was committed meanwhile.
             return self._call_next(d, snap, counter_number, now, contended=True)
         ticket = _ticket_row(tuple(ticket_values))
         ticket.status, ticket.counter_id, ticket.target_counter_id = "called", counter.id, None
@@ -1085,11 +1097,12 @@ class QueueEngine:
     ) -> tuple[str, dict[str, Any]]:
         """One PostgreSQL statement for a whole call, in the shape of the raw
         ``UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED) RETURNING``: lock the counter's
-        row and check it (catalogue revision, not paused); finish its current ticket; take the
-        head of its queues (compared as in :meth:`_pick_statement`, the interleaving streak read
-        from the locked row) unless another counter holds it; mark it called; write the call,
-        the streak and the two events (ids drawn under the event lock, in this order:
-        finished, then called) and notify. Nothing is written when the check fails.
+        row (unless another call holds it) and check it (catalogue revision, not paused); finish
+        its current ticket; take the head of its queues (compared as in :meth:`_pick_statement`,
+        the interleaving streak read from the locked row), or when another counter holds it the
+        first ticket in order nobody holds; mark it called; write the call, the streak and the
+        two events (ids drawn under the event lock, in this order: finished, then called) and
+        notify. Nothing is written when the check fails or the counter is held.
         """
         if snap.priority_policy == "strict":
             prefer: ColumnElement[bool] = true()
@@ -1097,6 +1110,10 @@ class QueueEngine:
             prefer = literal_column("((SELECT ok.normal_streak FROM ok) >= :k_every)")
         winner, defaults = _compile_direct(
             self._pick_winner(snap, counter, prefer, ranks), sqlite=False
+        )
+        # When another counter holds the head: the first ticket nobody holds, in queue order.
+        anyone, anyone_defaults = _prefixed(
+            *_compile_direct(self._pick_any(snap, counter, prefer, ranks), sqlite=False), "a_"
         )
         columns = ", ".join(f"tickets.{name}" for name in _TICKET_NAMES)
         picked_columns = ", ".join(f"p.{name}" for name in _TICKET_NAMES)
@@ -1113,7 +1130,9 @@ class QueueEngine:
             " centres.catalog_revision"
             " FROM counters JOIN centres ON centres.id = counters.centre_id"
             " WHERE counters.centre_id = :k_centre AND counters.number = :k_number"
-            " FOR UPDATE OF counters),"
+            # Never wait for the counter here: this statement's snapshot would predate the call
+            # that held it. Held (a second call at the same counter): step by step instead.
+            " FOR UPDATE OF counters SKIP LOCKED),"
             " ok AS (SELECT id, normal_streak FROM counter"
             " WHERE NOT paused AND catalog_revision = :k_revision),"
             " finished AS (UPDATE tickets SET status = 'done', finished_at = :k_now"
@@ -1121,10 +1140,15 @@ class QueueEngine:
             " RETURNING id, number, service_id),"
             # The scalar subquery on "finished" makes it run first: the counter has no current
             # ticket any more when the next one becomes current (one per counter, unique).
-            f" picked AS (SELECT {columns}, (SELECT id FROM ok) AS k_counter FROM tickets"
+            f" head AS (SELECT {columns}, (SELECT id FROM ok) AS k_counter FROM tickets"
             f" WHERE tickets.id = ({winner}) AND tickets.status = 'waiting'"
             " AND EXISTS (SELECT 1 FROM ok) AND (SELECT count(*) FROM finished) >= 0"
             " FOR UPDATE OF tickets SKIP LOCKED),"
+            f" anyone AS ({anyone}),"
+            # Read only when the head was not taken (a one-time filter, PostgreSQL does not
+            # start the scan otherwise).
+            " picked AS (SELECT * FROM head UNION ALL"
+            " SELECT * FROM anyone WHERE NOT EXISTS (SELECT 1 FROM head)),"
             " called AS (UPDATE tickets SET status = 'called', counter_id = picked.k_counter,"
             " target_counter_id = NULL, called_at = :k_now, started_at = NULL"
             " FROM picked WHERE tickets.id = picked.id RETURNING tickets.id),"
@@ -1158,7 +1182,7 @@ class QueueEngine:
             f" {picked_columns}, (SELECT count(*) FROM notified)"
             " FROM counter LEFT JOIN picked p ON true"
         )
-        return sql, {**defaults, "k_every": snap.priority_every}
+        return sql, {**defaults, **anyone_defaults, "k_every": snap.priority_every}
 
     def _pick_winner(
         self,
@@ -1209,6 +1233,44 @@ class QueueEngine:
         c = candidates.c
         return (
             select(c.id).order_by(c.queue_band, c.k_class, c.k_service, c.queued_at, c.id).limit(1)
+        )
+
+    def _pick_any(
+        self,
+        snap: _Snapshot,
+        counter: _CounterInfo,
+        prefer: ColumnElement[bool],
+        ranks: tuple[tuple[int, int], ...],
+    ) -> Any:
+        """Inside :meth:`_pg_call_statement`: every waiting ticket of the counter in queue order,
+        the first one nobody holds locked (``SKIP LOCKED``), with the statement's checks."""
+        service_ids = [service_id for service_id, _, _ in counter.links]
+        is_priority = Ticket.priority_group_id.is_not(None)
+        service_rank: ColumnElement[int] = (
+            case(dict(ranks), value=Ticket.service_id, else_=-1) if ranks else literal(0)
+        )
+        return (
+            select(*_TICKET_COLUMNS, literal_column("(SELECT id FROM ok)").label("k_counter"))
+            .where(
+                Ticket.centre_id == snap.centre_id,
+                Ticket.business_day == bindparam("day", type_=Date(), required=False),
+                Ticket.status == "waiting",
+                or_(
+                    Ticket.target_counter_id == counter.id,
+                    and_(Ticket.target_counter_id.is_(None), Ticket.service_id.in_(service_ids)),
+                ),
+                literal_column("EXISTS (SELECT 1 FROM ok)"),
+                literal_column("(SELECT count(*) FROM finished) >= 0"),
+            )
+            .order_by(
+                Ticket.queue_band,
+                case((is_priority == prefer, 0), else_=1),
+                service_rank,
+                Ticket.queued_at,
+                Ticket.id,
+            )
+            .limit(1)
+            .with_for_update(skip_locked=True, of=Ticket)
         )
 
     def _event_direct(

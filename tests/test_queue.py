@@ -434,3 +434,45 @@ def test_a_catalogue_changed_on_another_pc_is_followed_both_ways(
     import_catalog(other, load_catalog_file(full))
     assert engine.issue("CT", now=at(2)).number == "A002"
     other.dispose()
+
+
+def test_a_call_at_a_counter_busy_with_another_call_waits_for_it(
+    engine: QueueEngine, db: Database
+) -> None:
+    """PostgreSQL: while another transaction holds the counter (a second call pressed at the same
+    counter), a call waits for it and then calls the next ticket, never one already current."""
+    if db.is_sqlite:
+        pytest.skip("SQLite: one writer at a time")
+    import threading
+
+    first, second = (engine.issue("HT", now=at(i)) for i in range(2))
+    other = QueueEngine(Database(db.engine.url.render_as_string(hide_password=False)), "TEST")
+    holding = threading.Event()
+    release = threading.Event()
+
+    def hold_counter() -> None:
+        with db.engine.connect() as conn:
+            conn.execute(text("SELECT id FROM counters WHERE number = 1 FOR UPDATE"))
+            holding.set()
+            release.wait(10)
+            conn.rollback()
+
+    holder = threading.Thread(target=hold_counter)
+    holder.start()
+    assert holding.wait(10)
+    result: list[object] = []
+    caller = threading.Thread(target=lambda: result.append(other.call_next(1, now=at(5))))
+    caller.start()
+    caller.join(0.5)
+    assert caller.is_alive()  # waiting for the counter
+    release.set()
+    caller.join(10)
+    holder.join(10)
+    assert [getattr(r, "id", None) for r in result] == [first.id]
+    assert engine.call_next(1, now=at(6)).id == second.id  # type: ignore[union-attr]
+    with db.transaction(readonly=True) as s:
+        current = s.scalars(
+            select(Ticket.id).where(Ticket.counter_id.is_not(None), Ticket.status == "called")
+        ).all()
+    assert current == [second.id]
+    other.db.dispose()
