@@ -460,16 +460,7 @@ class Database:
         """:meth:`run` for :meth:`direct` transactions."""
         if self.is_sqlite and self._schema_checked:
             return self._run_sqlite_direct(work)
-        for attempt in range(1, _MAX_ATTEMPTS + 1):
-            try:
-                with self.direct() as direct:
-                    return work(direct)
-            except _Retry as retry:
-                if attempt == _MAX_ATTEMPTS:
-                    raise retry.final from None
-                log.info("transaction retried (%s), attempt %d", retry.reason, attempt)
-                time.sleep(0.01 * attempt)
-        raise AssertionError("unreachable")
+        return _retrying(self.direct, work)
 
     @property
     def _dbapi_error(self) -> type[Exception]:
@@ -482,16 +473,7 @@ class Database:
         running it again is then safe. (A lock held past the busy timeout is not retried: the
         caller has waited long enough and gets :class:`DatabaseBusy`.)
         """
-        for attempt in range(1, _MAX_ATTEMPTS + 1):
-            try:
-                with self.transaction(readonly=readonly) as session:
-                    return work(session)
-            except _Retry as retry:
-                if attempt == _MAX_ATTEMPTS:
-                    raise retry.final from None
-                log.info("transaction retried (%s), attempt %d", retry.reason, attempt)
-                time.sleep(0.01 * attempt)
-        raise AssertionError("unreachable")
+        return _retrying(lambda: self.transaction(readonly=readonly), work)
 
     # --- the server's clock --------------------------------------------------------------
 
@@ -776,6 +758,21 @@ def _has_table(conn: Any, name: str) -> bool:
     from sqlalchemy import inspect
 
     return inspect(conn).has_table(name)
+
+
+def _retrying(open_transaction: Callable[[], Any], work: Callable[[Any], T]) -> T:
+    """``work`` in a transaction, run again (up to ``_MAX_ATTEMPTS``) when the server rolled it
+    back asking for a retry."""
+    for attempt in range(1, _MAX_ATTEMPTS + 1):
+        try:
+            with open_transaction() as handle:
+                return work(handle)
+        except _Retry as retry:
+            if attempt == _MAX_ATTEMPTS:
+                raise retry.final from None
+            log.info("transaction retried (%s), attempt %d", retry.reason, attempt)
+            time.sleep(0.01 * attempt)
+    raise AssertionError("unreachable")
 
 
 class _Retry(Exception):

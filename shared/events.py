@@ -13,15 +13,13 @@ is held only for the insert and the commit. The same statement notifies ``motcua
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import JSON, Connection, bindparam, insert, text
 from sqlalchemy.orm import Session
 
+from shared.db import Direct
 from shared.models import Event, UTCDateTime
-
-if TYPE_CHECKING:
-    from shared.db import Direct
 
 EVENT_LOCK_KEY = 7253001
 NOTIFY_CHANNEL = "motcua_events"
@@ -52,37 +50,8 @@ _DIRECT_SQLITE_APPEND = (
 )
 
 
-def append_direct(
-    direct: Direct,
-    kind: str,
-    *,
-    at: datetime,
-    centre_id: int | None = None,
-    ticket_id: int | None = None,
-    counter_id: int | None = None,
-    service_id: int | None = None,
-    user_id: int | None = None,
-    data: dict[str, Any] | None = None,
-    dossier_id: int | None = None,
-) -> int:
-    """:func:`append` in a :meth:`shared.db.Database.direct` transaction."""
-    values = {
-        "at": at,
-        "centre_id": centre_id,
-        "kind": kind,
-        "ticket_id": ticket_id,
-        "counter_id": counter_id,
-        "service_id": service_id,
-        "user_id": user_id,
-        "data": data or {},
-        "dossier_id": dossier_id,
-    }
-    sql = _DIRECT_SQLITE_APPEND if direct.is_sqlite else _PG_APPEND_SQL
-    return int(direct.scalar(sql, values))
-
-
 def append(
-    session: Session | Connection,
+    session: Session | Connection | Direct,
     kind: str,
     *,
     at: datetime,
@@ -109,6 +78,9 @@ def append(
         "data": data or {},
         "dossier_id": dossier_id,
     }
+    if isinstance(session, Direct):  # a hot path's direct transaction
+        sql = _DIRECT_SQLITE_APPEND if session.is_sqlite else _PG_APPEND_SQL
+        return int(session.scalar(sql, values))
     conn = session.connection() if isinstance(session, Session) else session
     statement = _PG_APPEND if conn.dialect.name == "postgresql" else _SQLITE_APPEND
     return int(conn.execute(statement, values).scalar_one())

@@ -342,6 +342,50 @@ _HEAD_ORDERS = (
 """(condition, order) of the two classes of a service's queue, for the heads of the queue."""
 
 
+def _waiting_of(snap: _Snapshot) -> tuple[ColumnElement[bool], ...]:
+    """Waiting tickets of the centre on the ``day`` given at run time."""
+    return (
+        Ticket.centre_id == snap.centre_id,
+        # Not "required": lists are written into the SQL, the day is given at run time.
+        Ticket.business_day == bindparam("day", type_=Date(), required=False),
+        Ticket.status == "waiting",
+    )
+
+
+def _queue_heads(
+    snap: _Snapshot,
+    counter: _CounterInfo,
+    class_rank: ColumnElement[int],
+    service_rank: ColumnElement[int],
+    columns: tuple[Any, ...],
+) -> Any:
+    """The first ticket of each (service, class) queue of the counter and the first of those sent
+    to it, each read from the queue index in order: a subquery of ``columns`` with ``k_class``
+    and ``k_service``, to be ordered by band, class, service, queued_at, id."""
+    waiting = _waiting_of(snap)
+    columns = (*columns, class_rank.label("k_class"), service_rank.label("k_service"))
+    parts = [
+        select(*columns)
+        .where(*waiting, Ticket.service_id == service_id, Ticket.target_counter_id.is_(None), group)
+        .order_by(*order)
+        .limit(1)
+        for service_id, _, _ in counter.links
+        for group, order in _HEAD_ORDERS
+    ]
+    parts.append(
+        select(*columns)
+        .where(*waiting, Ticket.target_counter_id == counter.id)
+        .order_by(Ticket.queue_band, class_rank, service_rank, Ticket.queued_at, Ticket.id)
+        .limit(1)
+    )
+    return union_all(*(select(part.subquery()) for part in parts)).subquery()
+
+
+def _service_rank(ranks: tuple[tuple[int, int], ...]) -> ColumnElement[int]:
+    """The counter's service order ("order"/"weighted" counters); 0 for all otherwise."""
+    return case(dict(ranks), value=Ticket.service_id, else_=-1) if ranks else literal(0)
+
+
 def _prefixed(sql: str, defaults: dict[str, Any], prefix: str) -> tuple[str, dict[str, Any]]:
     """Compiled SQL with its own constant parameters renamed (``prefix`` + name), so that two
     compiled parts can share one statement (``day`` stays shared)."""
@@ -769,7 +813,7 @@ class QueueEngine:
             extra["priority"] = snap.groups[group_id][0]
             extra["priority_reason"] = f"priority_group:{extra['priority']}"
         view = self._view(None, snap, ticket, ahead)  # type: ignore[arg-type]
-        events.append_direct(
+        events.append(
             d,
             "ticket.issued",
             at=moment,
@@ -1194,43 +1238,9 @@ class QueueEngine:
         """The id of the counter's next ticket (not locked): the first of the heads of each
         (service, class) queue and of the tickets sent to the counter. ``prefer`` is true when
         the priority class goes first."""
-        service_ids = [service_id for service_id, _, _ in counter.links]
-        day = bindparam("day", type_=Date(), required=False)
-        waiting = (
-            Ticket.centre_id == snap.centre_id,
-            Ticket.business_day == day,
-            Ticket.status == "waiting",
-        )
-        is_priority = Ticket.priority_group_id.is_not(None)
-        class_rank = case((is_priority == prefer, 0), else_=1)
-        service_rank: ColumnElement[int] = (
-            case(dict(ranks), value=Ticket.service_id, else_=-1) if ranks else literal(0)
-        )
-        columns = (
-            Ticket.id,
-            Ticket.queue_band,
-            Ticket.queued_at,
-            class_rank.label("k_class"),
-            service_rank.label("k_service"),
-        )
-        parts = [
-            select(*columns)
-            .where(
-                *waiting, Ticket.service_id == service_id, Ticket.target_counter_id.is_(None), group
-            )
-            .order_by(*order)
-            .limit(1)
-            for service_id in service_ids
-            for group, order in _HEAD_ORDERS
-        ]
-        parts.append(
-            select(*columns)
-            .where(*waiting, Ticket.target_counter_id == counter.id)
-            .order_by(Ticket.queue_band, class_rank, service_rank, Ticket.queued_at, Ticket.id)
-            .limit(1)
-        )
-        candidates = union_all(*(select(part.subquery()) for part in parts)).subquery()
-        c = candidates.c
+        class_rank = case((Ticket.priority_group_id.is_not(None) == prefer, 0), else_=1)
+        columns = (Ticket.id, Ticket.queue_band, Ticket.queued_at)
+        c = _queue_heads(snap, counter, class_rank, _service_rank(ranks), columns).c
         return (
             select(c.id).order_by(c.queue_band, c.k_class, c.k_service, c.queued_at, c.id).limit(1)
         )
@@ -1246,15 +1256,10 @@ class QueueEngine:
         the first one nobody holds locked (``SKIP LOCKED``), with the statement's checks."""
         service_ids = [service_id for service_id, _, _ in counter.links]
         is_priority = Ticket.priority_group_id.is_not(None)
-        service_rank: ColumnElement[int] = (
-            case(dict(ranks), value=Ticket.service_id, else_=-1) if ranks else literal(0)
-        )
         return (
             select(*_TICKET_COLUMNS, literal_column("(SELECT id FROM ok)").label("k_counter"))
             .where(
-                Ticket.centre_id == snap.centre_id,
-                Ticket.business_day == bindparam("day", type_=Date(), required=False),
-                Ticket.status == "waiting",
+                *_waiting_of(snap),
                 or_(
                     Ticket.target_counter_id == counter.id,
                     and_(Ticket.target_counter_id.is_(None), Ticket.service_id.in_(service_ids)),
@@ -1265,7 +1270,7 @@ class QueueEngine:
             .order_by(
                 Ticket.queue_band,
                 case((is_priority == prefer, 0), else_=1),
-                service_rank,
+                _service_rank(ranks),
                 Ticket.queued_at,
                 Ticket.id,
             )
@@ -1285,7 +1290,7 @@ class QueueEngine:
     ) -> int:
         payload = {"number": ticket.number, "status": ticket.status, "counter": counter.number}
         payload.update(data)
-        return events.append_direct(
+        return events.append(
             d,
             kind,
             at=now,
@@ -1349,20 +1354,12 @@ class QueueEngine:
         the winner is then locked, or nothing is returned if another counter holds it.
         ``heads=False``: every waiting ticket sorted (PostgreSQL: ``SKIP LOCKED`` on the way).
         """
-        service_ids = [service_id for service_id, _, _ in counter.links]
-        day = bindparam("day", type_=Date(), required=False)
-        waiting = (
-            Ticket.centre_id == snap.centre_id,
-            Ticket.business_day == day,
-            Ticket.status == "waiting",
-        )
         class_rank = self._class_rank(snap.priority_policy, prefer_priority)
-        service_rank: ColumnElement[int] = (
-            case(dict(ranks), value=Ticket.service_id, else_=-1) if ranks else literal(0)
-        )
+        service_rank = _service_rank(ranks)
         if not heads:
+            service_ids = [service_id for service_id, _, _ in counter.links]
             condition = and_(
-                *waiting,
+                *_waiting_of(snap),
                 or_(
                     Ticket.target_counter_id == counter.id,
                     and_(Ticket.target_counter_id.is_(None), Ticket.service_id.in_(service_ids)),
@@ -1371,28 +1368,7 @@ class QueueEngine:
             order = [Ticket.queue_band, class_rank, service_rank, Ticket.queued_at, Ticket.id]
             stmt = select(*_TICKET_COLUMNS).where(condition).order_by(*order).limit(1)
             return stmt if self.db.is_sqlite else stmt.with_for_update(skip_locked=True)
-        columns = (*_TICKET_COLUMNS, class_rank.label("k_class"), service_rank.label("k_service"))
-        parts = [
-            select(*columns)
-            .where(
-                *waiting,
-                Ticket.service_id == service_id,
-                Ticket.target_counter_id.is_(None),
-                group,
-            )
-            .order_by(*order)
-            .limit(1)
-            for service_id in service_ids
-            for group, order in _HEAD_ORDERS
-        ]
-        parts.append(
-            select(*columns)
-            .where(*waiting, Ticket.target_counter_id == counter.id)
-            .order_by(Ticket.queue_band, class_rank, service_rank, Ticket.queued_at, Ticket.id)
-            .limit(1)
-        )
-        candidates = union_all(*(select(part.subquery()) for part in parts)).subquery()
-        c = candidates.c
+        c = _queue_heads(snap, counter, class_rank, service_rank, _TICKET_COLUMNS).c
         first = select(*(c[name] for name in _TICKET_NAMES)).order_by(
             c.queue_band, c.k_class, c.k_service, c.queued_at, c.id
         )
