@@ -23,6 +23,9 @@ from shared.models import Event, UTCDateTime
 
 EVENT_LOCK_KEY = 7253001
 NOTIFY_CHANNEL = "motcua_events"
+NOTIFY_PAYLOAD = "id::text || ':' || kind || ':' || coalesce(centre_id::text, '')"
+"""The notification's text, "<id>:<kind>:<centre id>" (no centre id: an event of every centre),
+from a row of ``events`` (a follower of one centre skips the others' without reading the log)."""
 
 # One round trip on PostgreSQL: take the lock, draw the id, insert, notify.
 _PG_APPEND_SQL = (
@@ -32,8 +35,8 @@ _PG_APPEND_SQL = (
     " SELECT :at, :centre_id, :kind, :ticket_id, :counter_id, :service_id, :user_id, :data,"
     " :dossier_id"
     f" FROM (SELECT pg_advisory_xact_lock({EVENT_LOCK_KEY})) AS serialise"
-    " RETURNING id, kind)"
-    f" SELECT id, pg_notify('{NOTIFY_CHANNEL}', id::text || ':' || kind) FROM e"
+    " RETURNING id, kind, centre_id)"
+    f" SELECT id, pg_notify('{NOTIFY_CHANNEL}', {NOTIFY_PAYLOAD}) FROM e"
 )
 _PG_APPEND = text(_PG_APPEND_SQL).bindparams(
     bindparam("at", type_=UTCDateTime()),

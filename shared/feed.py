@@ -5,10 +5,12 @@ commit order (see :mod:`shared.events`), so "the events after the last id I saw"
 that commits late, and a reader that restarts from its last id misses nothing and repeats nothing.
 
 PostgreSQL: a dedicated psycopg connection in autocommit ``LISTEN``\\ s on ``motcua_events``. A
-notification ("<id>:<kind>", sent at commit) wakes the reader, which then reads the log from its
-last id on the same connection. Every ``poll_interval`` it reads the log anyway, so a
+notification ("<id>:<kind>:<centre id>", sent at commit) wakes the reader, which then reads the
+log from its last id on the same connection; a feed of one centre ignores the notifications of
+the others (a province's displays do not all read the log for every call of every centre).
+Every :data:`PG_SAFETY_POLL` seconds (at least ``poll_interval``) it reads the log anyway, so a
 notification that was missed (sent while the connection was being re-established, or lost in any
-other way) delays an event by at most one interval and never loses it.
+other way) delays an event by at most that long and never loses it; a reconnect reads at once.
 
 SQLite: there is no notification between processes, so the log is polled every
 ``poll_interval`` in a read-only transaction (an index range scan on the primary key that never
@@ -50,6 +52,9 @@ BATCH = 500
 BACKOFF_FIRST = 0.2
 BACKOFF_MAX = 2.0
 CONNECT_TIMEOUT = 2  # seconds; libpq's minimum
+PG_SAFETY_POLL = 2.0
+"""Seconds between two reads of the log on PostgreSQL without a notification (at least the
+poll interval): every commit notifies, and a reconnect reads at once."""
 RESTORED = "database.restored"
 """The event a restore ends with (see ``shared.backup``)."""
 _COLUMNS = "id, kind, at, centre_id, ticket_id, counter_id, service_id, data"
@@ -108,6 +113,10 @@ class ChangeFeed:
             raise ValueError("poll_interval must be positive")
         self.db = db
         self.poll_interval = poll_interval
+        # PostgreSQL notifies at every commit: its read "anyway" is only a safety net.
+        self._safety_interval = (
+            poll_interval if db.is_sqlite else max(poll_interval, PG_SAFETY_POLL)
+        )
         self.centre_id = centre_id
         self._last_id: int | None = after_id
         self._pg = not db.is_sqlite
@@ -325,7 +334,7 @@ class ChangeFeed:
             self._last_id = int(rows[-1][0])
         # A full batch means there is more: read again at once.
         self._due = len(rows) == BATCH
-        self._next_poll = time.monotonic() + self.poll_interval
+        self._next_poll = time.monotonic() + self._safety_interval
         events = [_view(r) for r in rows]
         if self.centre_id is not None:
             events = [e for e in events if e.centre_id == self.centre_id]
@@ -386,6 +395,14 @@ class ChangeFeed:
             self._fail(exc)
 
     def _announces_new(self, payload: str) -> bool:
-        """Whether a notification is about an event not read yet (payload "<id>:<kind>")."""
-        head = payload.split(":", 1)[0]
-        return not head.isdigit() or int(head) > self.last_id
+        """Whether a notification is about an event not read yet, of this feed's centre
+        (payload "<id>:<kind>:<centre id>", see :data:`shared.events.NOTIFY_PAYLOAD`; anything
+        else is read, to be safe)."""
+        parts = payload.split(":")
+        if not parts[0].isdigit():
+            return True
+        if int(parts[0]) <= self.last_id:
+            return False
+        if self.centre_id is None or len(parts) < 3 or not parts[2].isdigit():
+            return True
+        return int(parts[2]) == self.centre_id

@@ -1217,9 +1217,9 @@ class QueueEngine:
             # The event lock last of all (and only when there is an event): taken per event
             # row, so never while this statement still waits for a counter or a ticket.
             f" CROSS JOIN LATERAL (SELECT pg_advisory_xact_lock({events.EVENT_LOCK_KEY} + 0 * e.n))"
-            " AS serialise ORDER BY e.n RETURNING id, kind),"
+            " AS serialise ORDER BY e.n RETURNING id, kind, centre_id),"
             f" notified AS (SELECT pg_notify('{events.NOTIFY_CHANNEL}',"
-            " id::text || ':' || kind) FROM logged)"
+            f" {events.NOTIFY_PAYLOAD}) FROM logged)"
             " SELECT counter.paused, counter.catalog_revision,"
             " NOT EXISTS (SELECT 1 FROM ok) OR ("
             f" SELECT count(*) FROM ({winner}) AS w) = 0,"

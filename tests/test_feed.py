@@ -165,6 +165,44 @@ def test_a_feed_started_after_an_id_gets_exactly_what_follows(db_url: str) -> No
     db.dispose()
 
 
+@pytest.mark.postgres
+def test_a_centre_feed_skips_the_notifications_of_other_centres(pg_url: str) -> None:
+    """A province's displays are not woken for every call of every centre: the notification
+    names its centre, and a feed of another centre does not read the log for it."""
+    import psycopg
+
+    db = prepared(pg_url)
+    other_catalog = stress.catalog_text().replace('code = "STRESS"', 'code = "OTHER"', 1)
+    import_catalog(db, parse_catalog(other_catalog))
+    stress_engine, other_engine = QueueEngine(db, "STRESS"), QueueEngine(db, "OTHER")
+    centre = stress_centre_id(db)
+    with db.transaction(readonly=True) as s:
+        other = int(s.scalar(select(Centre.id).where(Centre.code == "OTHER")) or 0)
+
+    dsn = db.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as listener:
+        listener.execute("LISTEN motcua_events")
+        feed = ChangeFeed(db, centre_id=centre, poll_interval=0.05)
+        assert feed.wait(0.2) == []  # the first read, on connecting
+        start = feed.last_id
+        other_engine.issue("HT")
+        called = other_engine.call_next(7)
+        assert called is not None
+        # Heard (two events of the other centre), never read: the feed's place stays put.
+        assert feed.wait(0.5) == [] and feed.last_id == start
+        ids = all_ids_after(db, start)
+        payloads = [n.payload for n in listener.notifies(timeout=2, stop_after=2)]
+        assert payloads == [f"{ids[0]}:ticket.issued:{other}", f"{ids[1]}:ticket.called:{other}"]
+
+        # Its own centre's call is read at once, and the feed moves past the others' events.
+        stress_engine.issue("HT")
+        mine = collect(feed, 1, limit=5)
+        assert [e.kind for e in mine] == ["ticket.issued"] and mine[0].centre_id == centre
+        assert feed.last_id == all_ids_after(db, 0)[-1]
+        feed.close()
+    db.dispose()
+
+
 # --- the database going away ---------------------------------------------------------------------
 
 
