@@ -403,7 +403,8 @@ class BoardSource:
     timezone: str
     centre_id: int | None
     last_event_id: int
-    """The newest event when the state was read: the change-feed continues after it."""
+    """The newest event of the centre (or of no centre) when the state was read: the centre's
+    change-feed continues after it."""
 
 
 def load_board_source(db: Database, centre: str | None = None) -> BoardSource:
@@ -417,7 +418,8 @@ def load_board_source(db: Database, centre: str | None = None) -> BoardSource:
     from shared.feed import latest_event_id
     from shared.queue import QueueEngine
 
-    last_id = latest_event_id(db)
+    centre_id = _centre_id(db, centre)
+    last_id = latest_event_id(db, centre_id)
     engine = QueueEngine(db, centre)
     status = engine.status()
     info = show_catalog(db, status.centre)["centre"]
@@ -426,15 +428,15 @@ def load_board_source(db: Database, centre: str | None = None) -> BoardSource:
         centre_name=info["name"],
         centre_name_en=info.get("name_en") or "",
         timezone=info.get("timezone") or DEFAULT_TIMEZONE,
-        centre_id=_centre_id(db, status.centre),
+        centre_id=centre_id,
         last_event_id=last_id,
     )
 
 
-def _centre_id(db: Database, code: str) -> int | None:
-    from sqlalchemy import select
-
-    from shared.models import Centre
+def _centre_id(db: Database, code: str | None) -> int:
+    """The id of the centre named ``code`` (the only one when empty); its log position is the
+    one its change-feed continues from."""
+    from shared.queue import resolve_centre
 
     with db.transaction(readonly=True) as session:
-        return session.scalar(select(Centre.id).where(Centre.code == code))
+        return resolve_centre(session, code).id

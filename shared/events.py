@@ -3,11 +3,15 @@
 Readers (displays, audit, reports) follow the log by id ("everything after id N"), so ids must
 appear in commit order, or a reader could skip an event that commits late with a smaller id.
 SQLite serialises writers, so that holds by itself. On PostgreSQL ids come from a sequence at
-insert time; a transaction-scoped advisory lock taken just before the id is drawn and held to
-commit makes drawing ids and committing one at a time, so a reader that sees id N has already
-been able to see every id below N. Use cases append their events as their last step, so the lock
-is held only for the insert and the commit. The same statement notifies ``motcua_events``
-(LISTEN/NOTIFY), delivered at commit.
+insert time, and the order is kept per centre: an event of a centre takes, just before its id is
+drawn and until commit, that centre's lock (transaction-scoped advisory lock ``(CENTRE_LOCK_CLASS,
+centre id)``) and the event lock in shared mode; an event of no centre takes the event lock alone,
+exclusively. So a reader of one centre (its events and those of no centre: every app) that sees
+id N has already been able to see every id below N of what it reads, while the centres of a
+province never wait for each other. A reader of every centre (:data:`READ_ALL_LOCK_SQL`) takes the
+event lock exclusively for its read. Use cases append their events as their last step, so the
+locks are held only for the insert and the commit. The same statement notifies
+``motcua_events`` (LISTEN/NOTIFY), delivered at commit.
 """
 
 from __future__ import annotations
@@ -22,19 +26,37 @@ from shared.db import Direct
 from shared.models import Event, UTCDateTime
 
 EVENT_LOCK_KEY = 7253001
+"""Shared by every event of a centre, exclusive for an event of no centre and a reader of all."""
+CENTRE_LOCK_CLASS = 7253
+"""With the centre's id, the key of the lock that orders one centre's events."""
 NOTIFY_CHANNEL = "motcua_events"
 NOTIFY_PAYLOAD = "id::text || ':' || kind || ':' || coalesce(centre_id::text, '')"
 """The notification's text, "<id>:<kind>:<centre id>" (no centre id: an event of every centre),
 from a row of ``events`` (a follower of one centre skips the others' without reading the log)."""
 
-# One round trip on PostgreSQL: take the lock, draw the id, insert, notify.
+
+def pg_centre_locks(centre: str) -> str:
+    """SQL taking the locks of an event of the centre ``centre`` (an SQL integer expression, not
+    null): the event lock shared, then the centre's."""
+    return (
+        f"pg_advisory_xact_lock_shared({EVENT_LOCK_KEY})::text"
+        f" || pg_advisory_xact_lock({CENTRE_LOCK_CLASS}, {centre})::text"
+    )
+
+
+READ_ALL_LOCK_SQL = f"SELECT pg_advisory_xact_lock({EVENT_LOCK_KEY})"
+"""Taken in the transaction of a read of every centre's events: no event is then being written."""
+
+# One round trip on PostgreSQL: take the locks, draw the id, insert, notify.
 _PG_APPEND_SQL = (
     "WITH e AS ("
     " INSERT INTO events"
     " (at, centre_id, kind, ticket_id, counter_id, service_id, user_id, data, dossier_id)"
     " SELECT :at, :centre_id, :kind, :ticket_id, :counter_id, :service_id, :user_id, :data,"
     " :dossier_id"
-    f" FROM (SELECT pg_advisory_xact_lock({EVENT_LOCK_KEY})) AS serialise"
+    " FROM (SELECT CASE WHEN CAST(:centre_id AS integer) IS NULL"
+    f" THEN pg_advisory_xact_lock({EVENT_LOCK_KEY})::text"
+    f" ELSE {pg_centre_locks('CAST(:centre_id AS integer)')} END) AS serialise"
     " RETURNING id, kind, centre_id)"
     f" SELECT id, pg_notify('{NOTIFY_CHANNEL}', {NOTIFY_PAYLOAD}) FROM e"
 )
@@ -68,7 +90,8 @@ def append(
 ) -> int:
     """Append one event (no personal data in ``data``) and return its id.
 
-    Call it as the last step of a use case: on PostgreSQL it serialises commits from here on.
+    Call it as the last step of a use case: on PostgreSQL it serialises the commits of the
+    centre's events (of every event, for an event of no centre) from here on.
     """
     values = {
         "at": at,

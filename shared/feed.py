@@ -1,8 +1,10 @@
 """The live change-feed: follow the event log ("everything after id N") as it grows.
 
-Displays, kiosks and counters learn about calls, recalls and pauses from here. Event ids grow in
-commit order (see :mod:`shared.events`), so "the events after the last id I saw" never skips one
-that commits late, and a reader that restarts from its last id misses nothing and repeats nothing.
+Displays, kiosks and counters learn about calls, recalls and pauses from here. A centre's event
+ids (with those of no centre) grow in commit order (see :mod:`shared.events`), so "the events of
+my centre after the last id I saw" never skips one that commits late, and a reader that restarts
+from its last id misses nothing and repeats nothing. A feed of one centre reads only its centre's
+events and those of no centre; a feed of every centre reads while no event is being written.
 
 PostgreSQL: a dedicated psycopg connection in autocommit ``LISTEN``\\ s on ``motcua_events``. A
 notification ("<id>:<kind>:<centre id>", sent at commit) wakes the reader, which then reads the
@@ -31,12 +33,12 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from shared.db import PG_KEEPALIVE, WATCHDOG
 from shared.errors import DatabaseError
-from shared.events import NOTIFY_CHANNEL
+from shared.events import NOTIFY_CHANNEL, READ_ALL_LOCK_SQL
 from shared.models import Event
 from shared.views import EventView
 
@@ -64,10 +66,16 @@ class _LogWentBack(Exception):
     """The event log's newest id is below the one already read (a restored backup)."""
 
 
-def latest_event_id(db: Database) -> int:
-    """The id of the newest committed event (0 when the log is empty)."""
+def latest_event_id(db: Database, centre_id: int | None = None) -> int:
+    """The id of the newest committed event (0 when the log is empty); with ``centre_id``, of
+    that centre's events and those of no centre: where a change-feed of that centre goes on from
+    (the order of ids is kept per centre, see :mod:`shared.events`)."""
     with db.transaction(readonly=True) as session:
-        return int(session.scalar(select(func.max(Event.id))) or 0)
+        if centre_id is None:
+            return int(session.scalar(select(func.max(Event.id))) or 0)
+        own = session.scalar(select(func.max(Event.id)).where(Event.centre_id == centre_id))
+        common = session.scalar(select(func.max(Event.id)).where(Event.centre_id.is_(None)))
+        return max(int(own or 0), int(common or 0))
 
 
 def _utc(value: datetime) -> datetime:
@@ -235,7 +243,7 @@ class ChangeFeed:
             if self._pg:
                 self._connect_pg()
             elif self._last_id is None:
-                self._last_id = latest_event_id(self.db)
+                self._last_id = latest_event_id(self.db, self.centre_id)
             else:
                 # Nothing to hold open on SQLite: reaching the file is the read itself.
                 with self.db.transaction(readonly=True) as session:
@@ -266,12 +274,26 @@ class ChangeFeed:
                 # Listen first, read second: an event committed in between is read or heard.
                 conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
                 if self._last_id is None:
-                    row = conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()
-                    self._last_id = int(row[0]) if row else 0
+                    self._last_id = self._position_pg(conn)
         except BaseException:
             conn.close()
             raise
         self._conn = conn
+
+    def _position_pg(self, conn: psycopg.Connection[Any]) -> int:
+        """Where "from now" starts: the newest event of this feed's centre (or of none), or of
+        all while no event is being written (see :mod:`shared.events`)."""
+        if self.centre_id is None:
+            with conn.transaction():
+                conn.execute(READ_ALL_LOCK_SQL)
+                row = conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()
+        else:
+            row = conn.execute(
+                "SELECT greatest(coalesce((SELECT max(id) FROM events WHERE centre_id = %s), 0),"
+                " coalesce((SELECT max(id) FROM events WHERE centre_id IS NULL), 0))",
+                (self.centre_id,),
+            ).fetchone()
+        return int(row[0]) if row else 0
 
     def _disconnect(self) -> None:
         conn, self._conn = self._conn, None
@@ -343,12 +365,25 @@ class ChangeFeed:
     def _query_pg(self, after: int) -> list[Any]:
         if self._conn is None:
             raise ConnectionError("no connection")
-        with self._watched(self._conn):
-            cursor = self._conn.execute(
-                f"SELECT {_COLUMNS} FROM events WHERE id > %s ORDER BY id LIMIT %s",
-                (after, BATCH),
-            )
-            return cursor.fetchall()
+        conn = self._conn
+        with self._watched(conn):
+            if self.centre_id is not None:
+                # The centre's events and those of no centre, each in the order of its index.
+                return conn.execute(
+                    f"SELECT {_COLUMNS} FROM ((SELECT {_COLUMNS} FROM events"
+                    " WHERE centre_id = %s AND id > %s ORDER BY centre_id, id LIMIT %s)"
+                    f" UNION ALL (SELECT {_COLUMNS} FROM events"
+                    " WHERE centre_id IS NULL AND id > %s ORDER BY centre_id, id LIMIT %s)) AS e"
+                    " ORDER BY id LIMIT %s",
+                    (self.centre_id, after, BATCH, after, BATCH, BATCH),
+                ).fetchall()
+            # Every centre's: read while no event is being written (see shared.events).
+            with conn.transaction():
+                conn.execute(READ_ALL_LOCK_SQL)
+                return conn.execute(
+                    f"SELECT {_COLUMNS} FROM events WHERE id > %s ORDER BY id LIMIT %s",
+                    (after, BATCH),
+                ).fetchall()
 
     def _watched(self, conn: psycopg.Connection[Any]) -> AbstractContextManager[None]:
         """A query on the feed's connection, cut off if the server does not answer in time."""
@@ -379,6 +414,10 @@ class ChangeFeed:
             .order_by(Event.id)
             .limit(BATCH)
         )
+        if self.centre_id is not None:  # as on PostgreSQL (one writer: any order would do)
+            statement = statement.where(
+                or_(Event.centre_id == self.centre_id, Event.centre_id.is_(None))
+            )
         with self.db.transaction(readonly=True) as session:
             return list(session.execute(statement).all())
 

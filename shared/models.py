@@ -408,7 +408,8 @@ class Call(Base):
 
 
 class Event(Base):
-    """The append-only event log. The id grows in commit order (see ``shared.events``)."""
+    """The append-only event log. The id grows in commit order within a centre (with the
+    events of no centre; see ``shared.events``)."""
 
     __tablename__ = "events"
     __table_args__ = ({"sqlite_autoincrement": True},)
@@ -488,6 +489,7 @@ class Rating(Base):
 
 
 Index("ix_events_ticket", Event.ticket_id)
+Index("ix_events_centre", Event.centre_id, Event.id)
 Index("ix_calls_counter", Call.counter_id, Call.called_at)
 Index("ix_tickets_day_service", Ticket.business_day, Ticket.service_id)
 

@@ -1145,8 +1145,8 @@ class QueueEngine:
         its current ticket; take the head of its queues (compared as in :meth:`_pick_statement`,
         the interleaving streak read from the locked row), or when another counter holds it the
         first ticket in order nobody holds; mark it called; write the call, the streak and the
-        two events (ids drawn under the event lock, in this order: finished, then called) and
-        notify. Nothing is written when the check fails or the counter is held.
+        two events (ids drawn under the centre's event locks, in this order: finished, then
+        called) and notify. Nothing is written when the check fails or the counter is held.
         """
         if snap.priority_policy == "strict":
             prefer: ColumnElement[bool] = true()
@@ -1214,9 +1214,10 @@ class QueueEngine:
             " 'service', s.code, 'priority', g.code, 'cycle', p.cycle)"
             " FROM picked p JOIN called c ON c.id = p.id JOIN services s ON s.id = p.service_id"
             " LEFT JOIN priority_groups g ON g.id = p.priority_group_id) AS e"
-            # The event lock last of all (and only when there is an event): taken per event
+            # The event locks last of all (and only when there is an event): taken per event
             # row, so never while this statement still waits for a counter or a ticket.
-            f" CROSS JOIN LATERAL (SELECT pg_advisory_xact_lock({events.EVENT_LOCK_KEY} + 0 * e.n))"
+            " CROSS JOIN LATERAL (SELECT"
+            f" {events.pg_centre_locks('CAST(:k_centre AS integer) + 0 * e.n')})"
             " AS serialise ORDER BY e.n RETURNING id, kind, centre_id),"
             f" notified AS (SELECT pg_notify('{events.NOTIFY_CHANNEL}',"
             f" {events.NOTIFY_PAYLOAD}) FROM logged)"

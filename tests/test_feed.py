@@ -154,12 +154,14 @@ def test_a_feed_started_after_an_id_gets_exactly_what_follows(db_url: str) -> No
     engine.issue("CT")
     assert [e.id for e in collect(now_feed, 1, limit=5)] == all_ids_after(db, ids[-1])
 
-    # A centre filter keeps that centre's events and still moves past the others.
+    # A centre's feed reads that centre's events (and those of no centre), never the others'.
     centre = stress_centre_id(db)
     mine = ChangeFeed(db, after_id=0, centre_id=centre)
     others = ChangeFeed(db, after_id=0, centre_id=centre + 1000)
     assert {e.centre_id for e in collect(mine, len(ids) - 1, limit=5)} == {centre}
-    assert others.wait(0.5) == [] and others.last_id == all_ids_after(db, 0)[-1]
+    assert mine.last_id == all_ids_after(db, 0)[-1]
+    assert others.wait(0.5) == [] and others.last_id == 0
+    assert ChangeFeed(db, centre_id=centre).last_id == mine.last_id  # "from now"
     for f in (feed, now_feed, mine, others):
         f.close()
     db.dispose()
@@ -184,13 +186,13 @@ def test_a_centre_feed_skips_the_notifications_of_other_centres(pg_url: str) -> 
         listener.execute("LISTEN motcua_events")
         feed = ChangeFeed(db, centre_id=centre, poll_interval=0.05)
         assert feed.wait(0.2) == []  # the first read, on connecting
-        start = feed.last_id
+        start, newest = feed.last_id, all_ids_after(db, 0)[-1]
         other_engine.issue("HT")
         called = other_engine.call_next(7)
         assert called is not None
         # Heard (two events of the other centre), never read: the feed's place stays put.
         assert feed.wait(0.5) == [] and feed.last_id == start
-        ids = all_ids_after(db, start)
+        ids = all_ids_after(db, newest)
         payloads = [n.payload for n in listener.notifies(timeout=2, stop_after=2)]
         assert payloads == [f"{ids[0]}:ticket.issued:{other}", f"{ids[1]}:ticket.called:{other}"]
 
@@ -199,6 +201,60 @@ def test_a_centre_feed_skips_the_notifications_of_other_centres(pg_url: str) -> 
         mine = collect(feed, 1, limit=5)
         assert [e.kind for e in mine] == ["ticket.issued"] and mine[0].centre_id == centre
         assert feed.last_id == all_ids_after(db, 0)[-1]
+        feed.close()
+    db.dispose()
+
+
+@pytest.mark.postgres
+def test_centres_append_events_without_waiting_for_each_other_and_no_feed_skips_one(
+    pg_url: str,
+) -> None:
+    """Event ids keep their commit order per centre, not across the province: an event of one
+    centre being written does not hold up another centre's, a feed of the second centre reads
+    its own at once, a feed of the first waits for the commit, and a feed of every centre reads
+    only once nothing is being written, so none of them skips the late one."""
+    import threading
+
+    from shared import events
+    from shared.clock import utcnow
+
+    db = prepared(pg_url)
+    other_catalog = stress.catalog_text().replace('code = "STRESS"', 'code = "OTHER"', 1)
+    import_catalog(db, parse_catalog(other_catalog))
+    a = stress_centre_id(db)
+    with db.transaction(readonly=True) as s:
+        b = int(s.scalar(select(Centre.id).where(Centre.code == "OTHER")) or 0)
+    feed_a = ChangeFeed(db, centre_id=a, poll_interval=0.05)
+    feed_b = ChangeFeed(db, centre_id=b, poll_interval=0.05)
+    feed_all = ChangeFeed(db, poll_interval=0.05)
+    start = feed_all.last_id
+
+    slow = db.engine.connect()
+    slow_tx = slow.begin()
+    late = events.append(slow, "test.late", at=utcnow(), centre_id=a)  # not committed yet
+    with db.engine.connect() as quick:
+        with quick.begin():
+            quick.exec_driver_sql("SET LOCAL lock_timeout = '2s'")  # fails if it waits for A
+            early = events.append(quick, "test.early", at=utcnow(), centre_id=b)
+    assert early > late
+
+    got_b = collect(feed_b, 1, limit=5)
+    assert [(e.id, e.kind) for e in got_b] == [(early, "test.early")]
+    assert feed_a.wait(0.3) == [] and feed_a.last_id <= start
+
+    # A reader of every centre waits for the write in progress, then reads both in id order.
+    read_all: list[list[EventView]] = []
+    reader = threading.Thread(target=lambda: read_all.append(collect(feed_all, 2, limit=10)))
+    reader.start()
+    time.sleep(0.5)
+    assert read_all == []  # still waiting for centre A's transaction
+    slow_tx.commit()
+    slow.close()
+    reader.join(timeout=15)
+    assert [e.id for e in read_all[0]] == [late, early]
+    got_a = collect(feed_a, 1, limit=5)
+    assert [(e.id, e.kind) for e in got_a] == [(late, "test.late")]
+    for feed in (feed_a, feed_b, feed_all):
         feed.close()
     db.dispose()
 

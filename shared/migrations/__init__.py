@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-HEAD_REVISION = "0008_ticket_service_queue"
+HEAD_REVISION = "0009_events_by_centre"
 KNOWN_REVISIONS = (
     "0001_initial",
     "0002_ticket_secret",
@@ -20,6 +20,7 @@ KNOWN_REVISIONS = (
     "0006_number_blocks",
     "0007_dossier_public_name",
     "0008_ticket_service_queue",
+    "0009_events_by_centre",
 )
 """Every revision this software knows, oldest first (a test checks it against the files)."""
 
