@@ -8,7 +8,7 @@ parser of every core command. Anything it does not recognise (``--help``, a wron
 options before the command) goes through the full parser, so messages and help stay the same.
 The kiosk's fast path also paints its first frame ("Đang khởi động…", :mod:`kiosk.starting`)
 before the core's command-line module, the settings and the log file are loaded; this module
-therefore imports :mod:`shared.cli` only when it is needed (``APPS`` is built on first use).
+therefore imports the command (:mod:`cli`) only when it is needed (``APPS`` is built on first use).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
-    from shared.cli import AppCommand, Context
+    from cli.core import AppCommand, Context
 
 
 def _lighten_qt() -> None:
@@ -99,7 +99,7 @@ def apps() -> tuple[AppCommand, ...]:
     """The apps' commands for the core's parser (``launcher.APPS``)."""
     global _apps
     if _apps is None:
-        from shared.cli import AppCommand
+        from cli.core import AppCommand
 
         _apps = tuple(
             AppCommand(name, _APP_HELP[name], arguments, handler)
@@ -149,7 +149,7 @@ def _fast_args(argv: Sequence[str]) -> argparse.Namespace | None:
 
 def _global_options(parser: argparse.ArgumentParser) -> None:
     """``--db``, ``--config``, ``--centre``, ``--lang``, ``--json`` with their defaults: the
-    core's global options (``shared.cli``, not imported here; the tests compare both parsers)."""
+    command's global options (``cli.core``, not imported here; the tests compare both parsers)."""
     for option in ("--db", "--config", "--centre"):
         parser.add_argument(option, default=None)
     parser.add_argument("--lang", choices=("vi", "en"), default=None)
@@ -168,11 +168,11 @@ def _open_early(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _fast_args(sys.argv[1:] if argv is None else list(argv))
     if args is None:
-        from shared.cli import main as core_main
+        from cli.commands import main as core_main
 
         return core_main(argv, apps())
     _open_early(args)
-    from shared.cli import execute
+    from cli.core import execute
 
     return execute(args)
 

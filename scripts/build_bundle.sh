@@ -66,7 +66,7 @@ PY
 inputs_digest() {
     {
         sha256sum build_installer.spec pyproject.toml
-        find shared launcher kiosk counter display assets -type f \
+        find shared cli launcher kiosk counter display assets -type f \
             ! -path '*/__pycache__/*' ! -name '*.pyc' -print0 | sort -z | xargs -0 sha256sum
         bundled_packages
     } | sha256sum | cut -d' ' -f1

@@ -445,7 +445,7 @@ def test_an_installed_wheel_ships_assets_where_the_resource_helper_finds_them(
     for name in ("pyproject.toml", "setup.py", "README.md"):
         source.mkdir(exist_ok=True)
         shutil.copy2(ROOT / name, source / name)
-    for folder in ("assets", "shared", "launcher", "kiosk", "counter", "display"):
+    for folder in ("assets", "shared", "cli", "launcher", "kiosk", "counter", "display"):
         shutil.copytree(ROOT / folder, source / folder, ignore=ignore)
     wheels = tmp_path / "wheels"
     build = subprocess.run(

@@ -403,8 +403,8 @@ def test_database_loss_keeps_the_ticket_and_locks_the_buttons(
 
 def test_motcua_counter_opens_the_app_and_keeps_the_core_actions() -> None:
     """`motcua counter [--smoke …]` is the app; `motcua counter pause 3` the core's action."""
+    from cli.commands import build_parser
     from launcher import APPS
-    from shared.cli import build_parser
 
     parser = build_parser(APPS)
     app = parser.parse_args(["--db", "x", "counter", "--smoke"])

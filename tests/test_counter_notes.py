@@ -12,7 +12,7 @@ import unicodedata
 import pytest
 from sqlalchemy import select
 
-from shared.cli import PAUSE_REASON_CHOICES
+from cli.counters import PAUSE_REASON_CHOICES
 from shared.db import Database
 from shared.i18n import MESSAGES
 from shared.models import Event

@@ -495,7 +495,7 @@ def test_an_online_dossier_is_refused_withdrawn_or_accepted_by_status(
 def test_online_register_and_accept_from_the_command_line(
     db_url: str, desk: DossierDesk, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from shared.cli import main
+    from cli.commands import main
 
     base = ["dossier", "receive", "--db", db_url, "--procedure", "1.013831", "--name", NAME]
     assert main([*base, "--online", "--received-at", "2026-04-25T22:00", "--json"]) == 0

@@ -639,8 +639,8 @@ def test_wrong_party_kind_still_prints() -> None:
 @pytest.fixture
 def received(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
     """A real dossier received through the command on an SQLite file: (url, code)."""
+    from cli.commands import main
     from shared.catalog import import_catalog, load_catalog_file
-    from shared.cli import main
     from shared.db import Database
     from shared.resources import asset
     from shared.users import add_user
@@ -659,7 +659,7 @@ def received(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> tuple[str, 
 
 
 def test_cli_prints_mau_01_as_pdf_and_png(received, tmp_path: Path, capsys) -> None:
-    from shared.cli import main
+    from cli.commands import main
 
     url, code = received
     pdf, png = tmp_path / "01.pdf", tmp_path / "01.png"
@@ -678,7 +678,7 @@ def test_cli_prints_mau_01_as_pdf_and_png(received, tmp_path: Path, capsys) -> N
 
 
 def test_cli_prints_the_book_and_the_thermal_slip(received, tmp_path: Path, capsys) -> None:
-    from shared.cli import main
+    from cli.commands import main
 
     url, code = received
     pdf = tmp_path / "06.pdf"
@@ -695,7 +695,7 @@ def test_cli_prints_the_book_and_the_thermal_slip(received, tmp_path: Path, caps
 
 
 def test_cli_print_refusals(received, tmp_path: Path, capsys) -> None:
-    from shared.cli import main
+    from cli.commands import main
 
     url, code = received
     pdf = str(tmp_path / "x.pdf")

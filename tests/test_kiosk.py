@@ -344,16 +344,18 @@ def test_command_reaches_the_first_frame_without_the_cli_or_the_database(
     imported = {line.rsplit("|", 1)[-1].strip() for line in before.splitlines() if "|" in line}
     assert "kiosk.starting" in imported
     unwanted = {
-        "shared.cli",
+        "cli",
+        "cli.core",
+        "cli.commands",
         "shared.settings",
         "shared.logs",
         "shared.i18n",
         "kiosk.app",
         "kiosk.screens",
         "kiosk.paint",
-        "shared.cli_calendar",
-        "shared.cli_dossier",
-        "shared.cli_forms",
+        "cli.calendar",
+        "cli.dossier",
+        "cli.forms",
         "tomllib",
         "uuid",
         "sqlalchemy",
@@ -447,8 +449,8 @@ def test_bad_config_is_reported_after_the_first_frame(motcua_bin, tmp_path) -> N
 def test_fast_command_line_is_the_full_parsers() -> None:
     """`motcua kiosk …` parsed without the core's commands gives the same options; anything
     else (help, mistakes, other commands) goes to the full parser."""
+    from cli.commands import build_parser
     from launcher import APPS, _fast_args
-    from shared.cli import build_parser
 
     full = build_parser(APPS)
     for argv in (

@@ -1,6 +1,7 @@
 """``motcua dossier …``: receiving and following dossiers from the command line.
 
-Registered from :func:`shared.cli.build_parser` through :func:`register`. Exit codes as the rest
+Registered in :mod:`cli.commands` through :func:`register`; ``dossier print`` comes from
+:mod:`cli.forms`. Exit codes as the rest
 of the command: 0 ok, 2 usage (argparse), 3 refused by the rules (a receiving form with mistakes
 included: every field's message is printed, and with ``--json`` also ``{"errors": {…}}`` on
 stdout), 4 database. Heavy modules are imported inside the handlers, so ``motcua --help`` stays
@@ -12,23 +13,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cli.core import Registrar
+from cli.desk import open_desk, parse_day
+from cli.forms import add_print_command
 from shared.i18n import tr
 
 if TYPE_CHECKING:
-    from shared.cli import Context
+    from cli.core import Context
     from shared.dossiers import DossierDesk
 
-Group = Callable[[str, str], Any]
-Leaf = Callable[[Any, str, Callable[..., int], str], argparse.ArgumentParser]
 
-
-def register(group: Group, leaf: Leaf) -> None:
+def register(r: Registrar) -> None:
     """Add the ``dossier`` command group to the ``motcua`` parser."""
+    group, leaf = r.group, r.leaf
     sub = group("dossier", "dossiers (hồ sơ): receive, follow, hand over, return, look up")
 
     p = leaf(sub, "receive", cmd_receive, "receive a dossier: number it and fix its due date")
@@ -142,8 +143,6 @@ def register(group: Group, leaf: Leaf) -> None:
     p.add_argument("--csv", type=Path, metavar="PATH", help="write it as CSV (UTF-8, for Excel)")
     _user(p)
 
-    from shared.cli_forms import add_print_command  # builds on this module's helpers
-
     add_print_command(sub, leaf)
 
 
@@ -152,26 +151,6 @@ def _user(p: argparse.ArgumentParser) -> None:
 
 
 # --- plumbing --------------------------------------------------------------------------------
-
-
-def open_desk(ctx: Context) -> DossierDesk:
-    """The dossier desk for the command's centre, acting as ``--user`` when it is given."""
-    from sqlalchemy import select
-
-    from shared.dossiers import DossierDesk
-    from shared.errors import UserError
-    from shared.models import User
-    from shared.workcal import WorkingHours
-
-    user_id = None
-    name = getattr(ctx.args, "user", None)
-    if name:
-        with ctx.db.transaction(readonly=True) as s:
-            user_id = s.scalar(select(User.id).where(User.username == name))
-        if user_id is None:
-            raise UserError("dossier.cli.unknown_user", name=name)
-    hours = WorkingHours.from_settings(ctx.settings.calendar)
-    return DossierDesk(ctx.db, ctx.centre, user_id, hours=hours)
 
 
 def _when(moment: datetime | None, tz: str) -> str:
@@ -187,15 +166,6 @@ def _parse_time(value: str) -> datetime:
         return datetime.fromisoformat(value.strip())
     except ValueError:
         raise MotcuaError("dossier.cli.bad_time", value=value) from None
-
-
-def parse_day(value: str) -> date:
-    """A day written as ISO (2026-04-30) or as in Vietnam (30/04/2026); ValueError otherwise."""
-    text = value.strip()
-    if "/" in text:
-        day, month, year = (int(x) for x in text.split("/"))
-        return date(year, month, day)
-    return date.fromisoformat(text)
 
 
 def _parse_date(value: str) -> date:

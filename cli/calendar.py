@@ -6,24 +6,22 @@ Dates are written ``2026-04-27`` or ``27/04/2026``; a wrong date, time or file e
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from cli.core import Registrar
 from shared.errors import CalendarInputError, CentreError
 from shared.i18n import tr
 
 if TYPE_CHECKING:
-    from shared.cli import Context
+    from cli.core import Context
     from shared.workcal import CalendarEntry
 
 
-Leaf = Callable[[Any, str, Callable[..., int], str], Any]
-
-
-def register(group: Callable[[str, str], Any], leaf: Leaf) -> None:
+def register(r: Registrar) -> None:
     """Add the ``calendar`` command group to the ``motcua`` parser."""
+    group, leaf = r.group, r.leaf
     cal = group("calendar", "the working calendar (days off, worked weekend days, due dates)")
     p = leaf(cal, "off", cmd_calendar_off, "mark a weekday as a day off (holiday, swapped day)")
     p.add_argument("day", metavar="DATE", help="2026-04-27 or 27/04/2026")

@@ -4,7 +4,7 @@
     motcua dossier print --form 06 --from 2026-04-01 --to 2026-04-30 --pdf so.pdf
 
 Added to the ``dossier`` group by :func:`add_print_command` (called from
-:mod:`shared.cli_dossier`). Reading the dossier goes through ``DossierDesk.show`` (logged like
+:mod:`cli.dossier`). Reading the dossier goes through ``DossierDesk.show`` (logged like
 any reading of personal data); the form set comes from the settings (default "2018").
 """
 
@@ -15,12 +15,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from shared.cli_dossier import Leaf, open_desk, parse_day
+from cli.core import Leaf
+from cli.desk import open_desk, parse_day
 from shared.errors import EXIT_USAGE, MotcuaError
 from shared.i18n import tr
 
 if TYPE_CHECKING:
-    from shared.cli import Context
+    from cli.core import Context
 
 
 class PrintUsage(MotcuaError):
