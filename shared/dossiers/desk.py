@@ -18,24 +18,19 @@ that returns plain data (:mod:`shared.dossier_views`) or raises a typed error
 * **Personal data** (names, ID numbers, addresses, phones, e-mails) stays in the dossier tables.
   Events carry the code and status only; reading a dossier with its personal data
   (:meth:`DossierDesk.show`) is itself an event with the clerk's id.
-* **Kiosk lookup** (:func:`lookup`, :func:`lookup_scan`) needs the code and its secret; whatever
-  is wrong, the answer is the same :class:`LookupRefused`, and repeated wrong attempts for one
-  code (existing or not) are slowed down through ``dossier_lookup_guards``, shared by every kiosk.
+* **Notices** Mẫu 02 (supplement), 03 (refusal) and 04 (new return date) are numbered per
+  centre, form and year (:data:`NOTICE_SUFFIXES`).
 """
 
 from __future__ import annotations
 
-import csv
-import math
-import re
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, timedelta
-from pathlib import Path
+from datetime import date, datetime
 from typing import Any, Final, TypeVar
 
-from sqlalchemy import Date, and_, bindparam, case, or_, select, text, update
+from sqlalchemy import Date, and_, bindparam, case, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,42 +41,48 @@ from shared.db import Database
 from shared.dossier_views import (
     ACCEPTED,
     CHANNEL_ONLINE,
-    CHANNELS,
-    FEES_DUE,
     PROCESSING,
     REFUSED,
     RESULT_READY,
     RETURNED,
     STATUS_KEYS,
     STATUSES,
-    STOPPED,
     SUBMITTED,
     SUPPLEMENT,
-    WITHDRAWN,
     BookRow,
     DocumentLine,
-    DossierPublicView,
     DossierRow,
     DossierView,
     HandoverView,
     NoticeView,
     Party,
-    Progress,
     ReceiveForm,
-    Timeliness,
     is_late,
-    standing_key,
+)
+from shared.dossiers.book import BOOK_SEQ, book_entries, book_row
+from shared.dossiers.common import (
+    CODE_PATTERN,
+    HANDOVER_STATUSES,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    clean,
+    document_lines,
+    normalise_code,
+    standing,
+)
+from shared.dossiers.validation import (
+    check_lines,
+    clean_line,
+    clean_party,
+    validate_form,
 )
 from shared.errors import (
-    CodeError,
     DossierConfigError,
     DossierError,
     DossierInvalid,
     DossierSecretMismatch,
     DossierStepRefused,
     DossierTransitionRefused,
-    LookupRefused,
-    LookupSlowDown,
     MalformedCode,
     UnknownCounter,
     UnknownDossier,
@@ -89,16 +90,7 @@ from shared.errors import (
     UnknownTicket,
 )
 from shared.i18n import fold, nfc, tr
-from shared.idnumbers import (
-    ID_TYPES,
-    check_email,
-    check_id,
-    check_phone,
-    mask_id,
-    mask_name,
-    normalise_id,
-    normalise_phone,
-)
+from shared.idnumbers import mask_name
 from shared.models import (
     Centre,
     Counter,
@@ -107,95 +99,25 @@ from shared.models import (
     DossierHandover,
     DossierNotice,
     DossierParty,
-    LookupGuard,
     Procedure,
     Ticket,
     User,
-    UTCDateTime,
 )
 from shared.queue import resolve_centre
 from shared.workcal import WorkCalendar, WorkingHours, load_calendar
 
-__all__ = [
-    "CODE_PATTERN",
-    "FINAL_STATUSES",
-    "HANDOVER_STATUSES",
-    "NEXT_STEP_KEYS",
-    "OPEN_STATUSES",
-    "TRANSITIONS",
-    "DossierDesk",
-    "book_csv",
-    "lookup",
-    "lookup_scan",
-    "mask_id",
-    "mask_name",
-]
+__all__ = ["NOTICE_SUFFIXES", "DossierDesk"]
 
 T = TypeVar("T")
 
-TRANSITIONS: Final[dict[int, frozenset[int]]] = {
-    SUBMITTED: frozenset({ACCEPTED, REFUSED, WITHDRAWN}),
-    ACCEPTED: frozenset(
-        {PROCESSING, SUPPLEMENT, FEES_DUE, RESULT_READY, REFUSED, WITHDRAWN, STOPPED}
-    ),
-    PROCESSING: frozenset({SUPPLEMENT, FEES_DUE, RESULT_READY, WITHDRAWN, STOPPED}),
-    SUPPLEMENT: frozenset({PROCESSING, WITHDRAWN, STOPPED}),
-    FEES_DUE: frozenset({PROCESSING, RESULT_READY, WITHDRAWN, STOPPED}),
-    RESULT_READY: frozenset({RETURNED}),
-    REFUSED: frozenset(),
-    WITHDRAWN: frozenset(),
-    STOPPED: frozenset(),
-    RETURNED: frozenset(),
-}
-"""Allowed status changes (national portal codes). 3, 7, 8 and 10 are final; 10 only through
-:meth:`DossierDesk.return_result`; 5 → 4 when the citizen brought what was missing."""
-
-FINAL_STATUSES: Final = frozenset(s for s, targets in TRANSITIONS.items() if not targets)
-OPEN_STATUSES: Final = frozenset({ACCEPTED, PROCESSING, SUPPLEMENT, FEES_DUE})
-"""Accepted and not yet processed: the deadline runs. Not 1 (submitted online): its legal clock
-starts only when the centre accepts it, so it is never late and cannot be rescheduled."""
-HANDOVER_STATUSES: Final = frozenset({ACCEPTED, PROCESSING, FEES_DUE})
-
-NEXT_STEP_KEYS: Final[dict[int, str]] = {
-    SUBMITTED: "dossier.next.accept",
-    ACCEPTED: "dossier.next.wait",
-    PROCESSING: "dossier.next.wait",
-    SUPPLEMENT: "dossier.next.supplement",
-    FEES_DUE: "dossier.next.pay",
-    RESULT_READY: "dossier.next.collect",
-    REFUSED: "dossier.next.none",
-    WITHDRAWN: "dossier.next.none",
-    STOPPED: "dossier.next.none",
-    RETURNED: "dossier.next.none",
-}
-"""What the citizen must do next, per status (translation keys shown by the kiosk)."""
-
 NOTICE_SUFFIXES: Final = {"02": "HDHS", "03": "TCHS", "04": "XLHS"}
 """"Số: <n>/<suffix>" of the notices: Mẫu 02 (…/HDHS as in the circular), 03 and 04."""
-
-CODE_PATTERN: Final = re.compile(
-    r"[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9]{2}-[0-9]{6}-[0-9]{4,6}"
-)
-"""A dossier code as :mod:`shared.codes` accepts it in a D1 token."""
-
-FREE_ATTEMPTS: Final = 3
-"""Wrong kiosk lookups of one code allowed before each further one costs a wait."""
-FIRST_WAIT_S: Final = 5
-MAX_WAIT_S: Final = 900
-FORGET_AFTER: Final = timedelta(hours=24)
-"""Wrong attempts older than this (since the last one) are forgotten."""
-
-MAX_NAME = 255
-MAX_TEXT = 2000
 
 _CODE_SEQ = text(
     "INSERT INTO dossier_sequences (agency_eid, period, last_seq) VALUES (:eid, :period, 1)"
     " ON CONFLICT (agency_eid, period) DO UPDATE SET last_seq = dossier_sequences.last_seq + 1"
     " RETURNING last_seq"
 ).bindparams(bindparam("period", type_=Date()))
-
-BOOK_SEQ: Final = "book"
-"""Key of the tracking book's running number in ``notice_sequences`` (per centre and year)."""
 
 _NOTICE_SEQ = text(
     "INSERT INTO notice_sequences (centre_id, form, year, last_seq)"
@@ -204,31 +126,12 @@ _NOTICE_SEQ = text(
     " DO UPDATE SET last_seq = notice_sequences.last_seq + 1"
     " RETURNING last_seq"
 )
+"""The next number of a notice form (or of the tracking book, :data:`BOOK_SEQ`) for a centre
+and year."""
 
 
 def _status_name(status: int) -> str:
     return tr(STATUS_KEYS[status]) if status in STATUS_KEYS else str(status)
-
-
-def normalise_code(code: str) -> str:
-    """A typed dossier code as stored: NFC, no surrounding blanks, upper case."""
-    return nfc(code).strip().upper()
-
-
-def _clean(value: str) -> str:
-    return nfc(value).strip()
-
-
-def _document_lines(documents: Iterable[dict[str, Any]]) -> tuple[DocumentLine, ...]:
-    return tuple(
-        DocumentLine(
-            name=str(doc.get("name", "")),
-            originals=int(doc.get("original", doc.get("originals", 0)) or 0),
-            certified=int(doc.get("certified_copy", doc.get("certified", 0)) or 0),
-            copies=int(doc.get("copy", doc.get("copies", 0)) or 0),
-        )
-        for doc in documents
-    )
 
 
 def _line_json(line: DocumentLine) -> dict[str, Any]:
@@ -238,18 +141,6 @@ def _line_json(line: DocumentLine) -> dict[str, Any]:
         "certified": line.certified,
         "copies": line.copies,
     }
-
-
-def _standing(
-    d: Dossier, cal: WorkCalendar, now: datetime
-) -> tuple[Timeliness | None, Progress | None]:
-    """(timeliness, progress): the final timeliness once the result is ready; the progress as
-    of ``now`` while the dossier is open; neither for one whose clock never ran or stopped."""
-    if d.timeliness is not None:
-        return d.timeliness, None  # type: ignore[return-value]
-    if d.status in OPEN_STATUSES:
-        return None, cal.progress(now, d.due_at)
-    return None, None
 
 
 class DossierDesk:
@@ -330,40 +221,7 @@ class DossierDesk:
 
     def validate(self, form: ReceiveForm) -> dict[str, str]:
         """What is wrong with the form: field path → message (current language); {} if fine."""
-        errors: dict[str, str] = {}
-
-        def add(field: str, key: str) -> None:
-            errors.setdefault(field, tr(key))
-
-        if not isinstance(form.procedure_code, str) or not form.procedure_code.strip():
-            add("procedure_code", "dossier.invalid.required")
-        _check_party("applicant", form.applicant, add)
-        if form.submitter is not None:
-            _check_party("submitter", form.submitter, add)
-        if not _is_int(form.sets) or not 1 <= form.sets <= 99:
-            add("sets", "dossier.invalid.sets")
-        if form.channel not in CHANNELS or not _is_int(form.channel):
-            add("channel", "dossier.invalid.channel")
-        if form.result_delivery not in ("desk", "post"):
-            add("result_delivery", "dossier.invalid.delivery")
-        elif form.result_delivery == "post" and not _clean(form.result_address or ""):
-            add("result_address", "dossier.invalid.post_address")
-        if len(form.result_address or "") > MAX_TEXT:
-            add("result_address", "dossier.invalid.too_long")
-        if form.fee is not None and (not _is_int(form.fee) or form.fee < 0):
-            add("fee", "dossier.invalid.fee")
-        if len(form.note or "") > MAX_TEXT:
-            add("note", "dossier.invalid.too_long")
-        for i, doc in enumerate(form.documents or ()):
-            if not _clean(doc.name or ""):
-                add(f"documents[{i}].name", "dossier.invalid.document_name")
-            elif len(doc.name) > MAX_TEXT:
-                add(f"documents[{i}].name", "dossier.invalid.too_long")
-            for attr in ("originals", "certified", "copies"):
-                value = getattr(doc, attr)
-                if not _is_int(value) or not 0 <= value <= 99:
-                    add(f"documents[{i}].{attr}", "dossier.invalid.count")
-        return errors
+        return validate_form(form)
 
     # --- receiving -------------------------------------------------------------------------
 
@@ -431,8 +289,8 @@ class DossierDesk:
         if problems:
             raise DossierInvalid(problems)
         moment = ensure_aware(received_at)
-        applicant = _clean_party(form.applicant)
-        submitter = _clean_party(form.submitter) if form.submitter is not None else None
+        applicant = clean_party(form.applicant)
+        submitter = clean_party(form.submitter) if form.submitter is not None else None
 
         def work(s: Session) -> DossierView:
             centre = self._centre(s)
@@ -443,12 +301,12 @@ class DossierDesk:
             procedure = s.scalar(
                 select(Procedure).where(
                     Procedure.centre_id == centre.id,
-                    Procedure.code == _clean(form.procedure_code),
+                    Procedure.code == clean(form.procedure_code),
                     Procedure.active.is_(True),
                 )
             )
             if procedure is None:
-                raise UnknownProcedure(code=_clean(form.procedure_code))
+                raise UnknownProcedure(code=clean(form.procedure_code))
             if not centre.agency_eid:
                 raise DossierConfigError(centre=centre.code)
             ticket_ref = None
@@ -489,9 +347,9 @@ class DossierDesk:
                 .scalar_one()
             )
             documents = (
-                tuple(_clean_line(d) for d in form.documents)
+                tuple(clean_line(d) for d in form.documents)
                 if form.documents is not None
-                else _document_lines(procedure.documents)
+                else document_lines(procedure.documents)
             )
             dossier = Dossier(
                 centre_id=centre.id,
@@ -518,8 +376,8 @@ class DossierDesk:
                 channel=form.channel,
                 sets=form.sets,
                 result_delivery=form.result_delivery,
-                result_address=_clean(form.result_address or ""),
-                note=_clean(form.note or ""),
+                result_address=clean(form.result_address or ""),
+                note=clean(form.note or ""),
                 received_at=moment,
                 due_at=ensure_aware(due),
                 appointment_at=ensure_aware(due),
@@ -611,7 +469,7 @@ class DossierDesk:
 
     @staticmethod
     def _row(d: Dossier, name: str, cal: WorkCalendar | None, now: datetime) -> DossierRow:
-        timeliness, progress = _standing(d, cal, now)
+        timeliness, progress = standing(d, cal, now)
         return DossierRow(
             code=d.code,
             procedure_code=d.procedure_code,
@@ -632,7 +490,7 @@ class DossierDesk:
         centre = s.get_one(Centre, d.centre_id)
         if cal is None:
             cal = self._calendar(s)
-        timeliness, progress = _standing(d, cal, now)
+        timeliness, progress = standing(d, cal, now)
         parties = {
             p.role: Party(
                 kind=p.kind,  # type: ignore[arg-type]
@@ -694,7 +552,7 @@ class DossierDesk:
                 number=n.number,
                 created_at=n.created_at,
                 reason=n.reason,
-                missing=_document_lines(n.missing or []),
+                missing=document_lines(n.missing or []),
                 new_due_at=n.new_due_at,
                 user=user(n.user_id),
             )
@@ -767,7 +625,7 @@ class DossierDesk:
             d.returned_at = now
 
     def _note(self, d: Dossier, now: datetime, tz: str, label: str, note: str) -> None:
-        note = _clean(note)
+        note = clean(note)
         if not note:
             return
         line = f"{now.astimezone(zone(tz)):%d/%m/%Y %H:%M} – {label}: {note}"
@@ -939,7 +797,7 @@ class DossierDesk:
         """Add a hand-over step (liên thông) to ``to_unit``, due ``days`` working days from now
         (default: the dossier's due date). The previous open step closes now; a received
         dossier (2) starts processing (4)."""
-        target = _clean(to_unit)
+        target = clean(to_unit)
         if not target:
             raise DossierInvalid({"to_unit": tr("dossier.invalid.required")})
         if days is not None and not 0 <= days <= 3650:
@@ -961,7 +819,7 @@ class DossierDesk:
                 if step.result_at is None:
                     step.result_at = now
                     step.result = tr("dossier.step.handed_over", language="vi")
-            source = _clean(from_unit or "") or (
+            source = clean(from_unit or "") or (
                 steps[-1].to_unit if steps else tr("dossier.desk", language="vi")
             )
             due = (
@@ -979,7 +837,7 @@ class DossierDesk:
                     due_at=due,
                     result_at=None,
                     result="",
-                    note=_clean(note),
+                    note=clean(note),
                     user_id=self.user_id,
                 )
             )
@@ -1003,9 +861,9 @@ class DossierDesk:
             if step is None or step.result_at is not None:
                 raise DossierStepRefused(code=d.code, position=position)
             step.result_at = now
-            step.result = _clean(result)
-            if _clean(note):
-                step.note = f"{step.note}\n{_clean(note)}" if step.note else _clean(note)
+            step.result = clean(result)
+            if clean(note):
+                step.note = f"{step.note}\n{clean(note)}" if step.note else clean(note)
             d.updated_at = now
 
         return self._change(code, "dossier.step_result", change, now)
@@ -1037,8 +895,8 @@ class DossierDesk:
                 seq=seq,
                 number=f"{seq}/{NOTICE_SUFFIXES[form]}",
                 created_at=now,
-                reason=_clean(reason),
-                missing=[_line_json(_clean_line(m)) for m in missing],
+                reason=clean(reason),
+                missing=[_line_json(clean_line(m)) for m in missing],
                 old_due_at=d.appointment_at,
                 new_due_at=new_due_at,
                 user_id=self.user_id,
@@ -1054,7 +912,7 @@ class DossierDesk:
         now: datetime | None = None,
     ) -> DossierView:
         """Ask for missing documents (status 5) with a Mẫu 02 notice."""
-        self._check_lines(missing)
+        check_lines(missing)
 
         def change(s: Session, d: Dossier, c: Centre, cal: WorkCalendar, now: datetime) -> None:
             self._move(d, SUPPLEMENT, now, cal)
@@ -1064,7 +922,7 @@ class DossierDesk:
 
     def refuse(self, code: str, reason: str, *, now: datetime | None = None) -> DossierView:
         """Refuse the dossier (status 3) with a Mẫu 03 notice."""
-        if not _clean(reason):
+        if not clean(reason):
             raise DossierInvalid({"reason": tr("dossier.invalid.required")})
 
         def change(s: Session, d: Dossier, c: Centre, cal: WorkCalendar, now: datetime) -> None:
@@ -1079,7 +937,7 @@ class DossierDesk:
         """Apologise and give a new return date (Mẫu 04). The legal due date stays: timeliness
         is still measured against it."""
         new_date = ensure_aware(new_due_at)
-        if not _clean(reason):
+        if not clean(reason):
             raise DossierInvalid({"reason": tr("dossier.invalid.required")})
 
         def change(s: Session, d: Dossier, c: Centre, cal: WorkCalendar, now: datetime) -> None:
@@ -1097,19 +955,6 @@ class DossierDesk:
             d.updated_at = now
 
         return self._change(code, "dossier.rescheduled", change, now)
-
-    @staticmethod
-    def _check_lines(lines: Iterable[DocumentLine]) -> None:
-        problems: dict[str, str] = {}
-        for i, doc in enumerate(lines):
-            if not _clean(doc.name or ""):
-                problems[f"missing[{i}].name"] = tr("dossier.invalid.document_name")
-            for attr in ("originals", "certified", "copies"):
-                value = getattr(doc, attr)
-                if not _is_int(value) or not 0 <= value <= 99:
-                    problems[f"missing[{i}].{attr}"] = tr("dossier.invalid.count")
-        if problems:
-            raise DossierInvalid(problems)
 
     # --- lists -----------------------------------------------------------------------------
 
@@ -1167,59 +1012,9 @@ class DossierDesk:
 
         def work(s: Session) -> list[BookRow]:
             centre = self._centre(s)
-            dossiers = list(
-                s.scalars(
-                    select(Dossier)
-                    .where(
-                        Dossier.centre_id == centre.id,
-                        Dossier.receipt_day >= date_from,
-                        Dossier.receipt_day <= date_to,
-                    )
-                    .order_by(Dossier.receipt_day, Dossier.seq)
-                )
-            )
-            ids = [d.id for d in dossiers]
-            parties = {
-                p.dossier_id: p
-                for p in s.scalars(
-                    select(DossierParty).where(
-                        DossierParty.dossier_id.in_(ids), DossierParty.role == "applicant"
-                    )
-                )
-            }
-            first_steps: dict[int, DossierHandover] = {}
-            for h in s.scalars(
-                select(DossierHandover)
-                .where(DossierHandover.dossier_id.in_(ids))
-                .order_by(DossierHandover.position)
-            ):
-                first_steps.setdefault(h.dossier_id, h)
-            rows = []
+            entries = book_entries(s, centre.id, date_from, date_to)
             cal = self._calendar(s)
-            for d in dossiers:
-                p = parties.get(d.id)
-                step = first_steps.get(d.id)
-                timeliness, progress = _standing(d, cal, moment)
-                contact = ", ".join(x for x in ((p.address, p.phone) if p else ()) if x)
-                rows.append(
-                    BookRow(
-                        register_no=d.register_no,
-                        code=d.code,
-                        procedure_name=d.procedure_name,
-                        sets=d.sets,
-                        applicant_name=p.name if p else "",
-                        applicant_contact=contact,
-                        lead_unit=step.to_unit if step else "",
-                        received_at=d.received_at,
-                        due_at=d.appointment_at,
-                        sent_at=step.handed_at if step else None,
-                        result_back_at=d.result_ready_at,
-                        returned_at=d.returned_at,
-                        note=d.note,
-                        timeliness=timeliness,
-                        progress=progress,
-                    )
-                )
+            rows = [book_row(d, p, step, cal, moment) for d, p, step in entries]
             events.append(
                 s,
                 "dossier.book_read",
@@ -1239,309 +1034,3 @@ class DossierDesk:
             return self._centre(s).timezone
 
         return self._run(work, readonly=True)
-
-
-# --- the tracking book as CSV ------------------------------------------------------------------
-
-BOOK_HEADERS: Final = (
-    "STT",
-    "Mã hồ sơ",
-    "Tên thủ tục hành chính",
-    "Số lượng hồ sơ (bộ)",
-    "Tên cá nhân, tổ chức",
-    "Địa chỉ, số điện thoại",
-    "Cơ quan chủ trì giải quyết",
-    "Nhận hồ sơ",
-    "Hẹn trả kết quả",
-    "Chuyển hồ sơ đến cơ quan giải quyết",
-    "Nhận kết quả từ cơ quan giải quyết",
-    "Trả kết quả",
-    "Ghi chú",
-    "Tiến độ",
-)
-"""Columns of Mẫu 06 (Sổ theo dõi hồ sơ), Circular 01/2018/TT-VPCP, then the deadline word as
-the counter's list shows it when the book was read (:func:`standing_key`)."""
-
-
-def book_csv(rows: Iterable[BookRow], path: str | Path, timezone: str) -> Path:
-    """Write the tracking book as CSV in UTF-8 with a BOM (Excel then shows Vietnamese)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tz = zone(timezone)
-
-    def when(moment: datetime | None) -> str:
-        return f"{moment.astimezone(tz):%d/%m/%Y %H:%M}" if moment is not None else ""
-
-    with target.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(BOOK_HEADERS)
-        for r in rows:
-            writer.writerow(
-                (
-                    r.register_no,
-                    r.code,
-                    r.procedure_name,
-                    r.sets,
-                    r.applicant_name,
-                    r.applicant_contact,
-                    r.lead_unit,
-                    when(r.received_at),
-                    when(r.due_at),
-                    when(r.sent_at),
-                    when(r.result_back_at),
-                    when(r.returned_at),
-                    r.note,
-                    _standing_words(r.timeliness, r.progress),
-                )
-            )
-    return target
-
-
-def _standing_words(timeliness: str | None, progress: str | None) -> str:
-    key = standing_key(timeliness, progress)
-    return tr(key, language="vi") if key else ""
-
-
-# --- kiosk lookup ------------------------------------------------------------------------------
-
-
-def wait_after(failures: int) -> int:
-    """Seconds a code is locked after its ``failures``-th wrong attempt: none for the first
-    :data:`FREE_ATTEMPTS`, then 5, 10, 20, … up to :data:`MAX_WAIT_S`."""
-    if failures <= FREE_ATTEMPTS:
-        return 0
-    return min(MAX_WAIT_S, FIRST_WAIT_S * 2 ** (failures - FREE_ATTEMPTS - 1))
-
-
-_GUARD_FAIL = text(
-    "INSERT INTO dossier_lookup_guards (key, failures, last_failure_at, blocked_until)"
-    " VALUES (:key, 1, :now, NULL)"
-    " ON CONFLICT (key) DO UPDATE SET"
-    " failures = CASE WHEN dossier_lookup_guards.last_failure_at < :stale THEN 1"
-    " ELSE dossier_lookup_guards.failures + 1 END,"
-    " last_failure_at = :now"
-    " RETURNING failures"
-)
-
-
-def lookup(
-    db: Database,
-    code: str,
-    secret: str,
-    *,
-    client: str = "kiosk",
-    now: datetime | None = None,
-) -> DossierPublicView:
-    """What the kiosk shows for a dossier code and its lookup secret (nothing personal).
-
-    Raises :class:`LookupRefused` (the same whatever was wrong) or :class:`LookupSlowDown`.
-    """
-    moment = ensure_aware(now)
-    key = normalise_code(code if isinstance(code, str) else "")
-    typed = "".join(nfc(secret if isinstance(secret, str) else "").split()).upper()
-    if not CODE_PATTERN.fullmatch(key):
-        _record_refusal(db, client, moment)
-        raise LookupRefused()
-    return _guarded_lookup(db, key, typed, client, moment)
-
-
-def lookup_scan(
-    db: Database, scanned_text: str, *, client: str = "kiosk", now: datetime | None = None
-) -> DossierPublicView:
-    """:func:`lookup` from the slip's scanned QR text; anything else → :class:`LookupRefused`."""
-    moment = ensure_aware(now)
-    try:
-        token = decode(scanned_text)
-    except (CodeError, TypeError):
-        token = None
-    if not isinstance(token, DossierToken):
-        # Never echo what was scanned: it may be a citizen ID card's QR.
-        _record_refusal(db, client, moment)
-        raise LookupRefused()
-    return _guarded_lookup(db, token.code, token.secret, client, moment)
-
-
-def _record_refusal(db: Database, client: str, now: datetime) -> None:
-    def work(s: Session) -> None:
-        events.append(
-            s, "dossier.lookup", at=now, data={"outcome": "refused", "client": client[:32]}
-        )
-
-    db.run(work)
-
-
-def _guarded_lookup(
-    db: Database, code: str, secret: str, client: str, now: datetime
-) -> DossierPublicView:
-    def work(s: Session) -> tuple[str, DossierPublicView | None, int]:
-        guard = s.get(LookupGuard, code)
-        if guard is not None and guard.blocked_until is not None and guard.blocked_until > now:
-            wait = math.ceil((guard.blocked_until - now).total_seconds())
-            events.append(
-                s, "dossier.lookup", at=now, data={"outcome": "slowed", "client": client[:32]}
-            )
-            return "slowed", None, wait
-        dossier = s.execute(
-            select(*(getattr(Dossier, c) for c in PUBLIC_COLUMNS)).where(Dossier.code == code)
-        ).first()
-        ok = dossier is not None and secrets.compare_digest(
-            secret.encode("utf-8"), dossier.secret.encode("utf-8")
-        )
-        if ok and dossier is not None:
-            if guard is not None and guard.failures:
-                s.execute(
-                    update(LookupGuard)
-                    .where(LookupGuard.key == code)
-                    .values(failures=0, blocked_until=None)
-                )
-            view = _public_view(s, dossier, now)
-            events.append(
-                s,
-                "dossier.lookup",
-                at=now,
-                centre_id=dossier.centre_id,
-                dossier_id=dossier.id,
-                data={
-                    "outcome": "ok",
-                    "client": client[:32],
-                    "code": dossier.code,
-                    "status": dossier.status,
-                },
-            )
-            return "ok", view, 0
-        failures = int(
-            s.execute(
-                _GUARD_FAIL.bindparams(
-                    bindparam("now", type_=UTCDateTime()), bindparam("stale", type_=UTCDateTime())
-                ),
-                {"key": code, "now": now, "stale": now - FORGET_AFTER},
-            ).scalar_one()
-        )
-        wait = wait_after(failures)
-        if wait:
-            s.execute(
-                update(LookupGuard)
-                .where(LookupGuard.key == code)
-                .values(blocked_until=now + timedelta(seconds=wait))
-            )
-        outcome = "slowed" if wait else "refused"
-        events.append(s, "dossier.lookup", at=now, data={"outcome": outcome, "client": client[:32]})
-        return outcome, None, wait
-
-    outcome, view, wait = db.run(work)
-    if outcome == "ok" and view is not None:
-        return view
-    if outcome == "slowed":
-        raise LookupSlowDown(retry_after=wait)
-    raise LookupRefused()
-
-
-PUBLIC_COLUMNS: Final = (
-    "id",
-    "centre_id",
-    "code",
-    "secret",
-    "status",
-    "procedure_name",
-    "procedure_name_en",
-    "received_at",
-    "due_at",
-    "appointment_at",
-    "result_ready_at",
-    "timeliness",
-    "result_delivery",
-    "applicant_masked",
-)
-"""The columns of ``dossiers`` the kiosk's lookup reads: nothing personal (``motcua db roles``
-grants the kiosk these and no other)."""
-
-
-def _public_view(s: Session, d: Any, now: datetime) -> DossierPublicView:
-    centre = s.get_one(Centre, d.centre_id)
-    missing: tuple[DocumentLine, ...] = ()
-    if d.status == SUPPLEMENT:
-        notice = s.scalar(
-            select(DossierNotice.missing)
-            .where(DossierNotice.dossier_id == d.id, DossierNotice.form == "02")
-            .order_by(DossierNotice.id.desc())
-            .limit(1)
-        )
-        if notice is not None:
-            missing = _document_lines(notice or [])
-    timeliness, progress = _standing(d, load_calendar(s, timezone=centre.timezone), now)
-    return DossierPublicView(
-        code=d.code,
-        procedure_name=d.procedure_name,
-        procedure_name_en=d.procedure_name_en,
-        status=d.status,
-        received_at=d.received_at,
-        due_at=d.due_at,
-        appointment_at=d.appointment_at,
-        timeliness=timeliness,
-        progress=progress,
-        next_step=NEXT_STEP_KEYS[d.status],
-        applicant_masked=d.applicant_masked,
-        result_delivery=d.result_delivery,  # type: ignore[arg-type]
-        missing=missing,
-    )
-
-
-# --- form checks -------------------------------------------------------------------------------
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _check_party(prefix: str, party: Party, add: Callable[[str, str], None]) -> None:
-    if party.kind not in ("person", "organisation"):
-        add(f"{prefix}.kind", "dossier.invalid.kind")
-    name = _clean(party.name or "")
-    if not name:
-        add(f"{prefix}.name", "dossier.invalid.name_required")
-    elif len(name) > MAX_NAME:
-        add(f"{prefix}.name", "dossier.invalid.too_long")
-    number = _clean(party.id_number or "")
-    if number:
-        if party.id_type is None:
-            add(f"{prefix}.id_type", "dossier.invalid.id_type_missing")
-        elif party.id_type not in ID_TYPES:
-            add(f"{prefix}.id_type", "dossier.invalid.id_type")
-        else:
-            problem = check_id(party.id_type, number)
-            if problem:
-                add(f"{prefix}.id_number", problem)
-    elif party.id_type is not None and party.id_type not in ID_TYPES:
-        add(f"{prefix}.id_type", "dossier.invalid.id_type")
-    if _clean(party.phone or ""):
-        problem = check_phone(party.phone)
-        if problem:
-            add(f"{prefix}.phone", problem)
-    if _clean(party.email or ""):
-        problem = check_email(party.email)
-        if problem:
-            add(f"{prefix}.email", problem)
-    if len(party.address or "") > MAX_TEXT:
-        add(f"{prefix}.address", "dossier.invalid.too_long")
-
-
-def _clean_party(party: Party) -> Party:
-    number = _clean(party.id_number or "")
-    return Party(
-        kind=party.kind,
-        name=" ".join(_clean(party.name).split()),
-        id_type=party.id_type if number else None,
-        id_number=normalise_id(party.id_type or "", number) if number else "",
-        address=_clean(party.address or ""),
-        phone=normalise_phone(party.phone) if _clean(party.phone or "") else "",
-        email=_clean(party.email or ""),
-    )
-
-
-def _clean_line(line: DocumentLine) -> DocumentLine:
-    return DocumentLine(
-        name=_clean(line.name),
-        originals=line.originals,
-        certified=line.certified,
-        copies=line.copies,
-    )
