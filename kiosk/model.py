@@ -18,7 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from shared.clock import utcnow
 from shared.dossier_views import SUBMITTED, standing_key
 from shared.estimate import (
     DEFAULT_SERVICE_MIN,
@@ -185,6 +187,43 @@ class HomeData:
             except Exception:  # noqa: BLE001 - a calendar problem must not close the kiosk
                 pass
         return day.weekday() < 5
+
+
+PRINTING, PRINTED, PRINTER_FAILED = "printing", "printed", "printer_failed"
+"""The printer's state shown under the ticket on the confirmation."""
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What the confirmation shows (plain data from the worker)."""
+
+    ticket_id: int
+    number: str
+    service_name: str
+    service_name_en: str
+    ahead: int | None
+    estimated_wait_min: int | None
+    counters: tuple[int, ...]
+    qr_text: str
+    priority_name: str | None = None
+    offline: bool = False
+    """Given from this kiosk's block while the server is away."""
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except Exception:  # noqa: BLE001 - a bad name must not stop the kiosk
+        return ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def local_clock(timezone: Callable[[], str]) -> Callable[[], datetime]:
+    """A clock in the centre's time zone (read each time: the zone arrives with the data)."""
+
+    def now() -> datetime:
+        return utcnow().astimezone(_zone(timezone()))
+
+    return now
 
 
 def choices_from_figures(figures: Figures) -> tuple[ServiceChoice, ...]:

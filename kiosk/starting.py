@@ -2,7 +2,7 @@
 
 ``motcua kiosk`` (the launcher's fast path) opens this window right after its command line is
 parsed: before the settings, the log file, the kiosk's screens and the database. It imports only
-PySide6, the painting helpers and the shipped fonts. :func:`kiosk.app.run` then builds the real
+PySide6, the painting helpers and the shipped fonts. :func:`kiosk.program.run` then builds the real
 window, shows it in the same place on the same "starting" screen (it looks the same) and closes
 this one. A bad config file is still reported as before: the message on stderr and its exit code
 (the starting window simply goes away with the process).
@@ -209,7 +209,7 @@ def open_early(args: Any) -> bool:
 
 
 def take_early() -> Early | None:
-    """The early start, once (``kiosk.app.run`` continues from it)."""
+    """The early start, once (``kiosk.program.run`` continues from it)."""
     global _early
     early, _early = _early, None
     return early

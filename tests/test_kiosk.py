@@ -550,7 +550,7 @@ def test_gesture_and_right_pin_close_the_kiosk(qtbot, make_kiosk) -> None:
     for _ in range(4):  # four taps are not enough
         window.admin_tap()
     assert window.current == "home"
-    window._admin_taps.clear()
+    window.controller.admin_taps.clear()
     admin_gesture(qtbot, window)
     assert window.current == "admin"
     type_pin(qtbot, window, "2468")

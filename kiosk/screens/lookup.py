@@ -38,7 +38,8 @@ from kiosk.paint import (
     fitted_lines,
     painter_for,
 )
-from kiosk.screens import TopBarScreen, TouchButton, draw_magnifier, paint_framed
+from kiosk.screens.base import TopBarScreen
+from kiosk.screens.buttons import TouchButton, draw_magnifier, paint_card, paint_framed
 from shared.i18n import tr
 
 LEFT = Qt.AlignmentFlag.AlignLeft
@@ -73,11 +74,8 @@ class FieldBox(TouchButton):
         self.hint = ""
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
-        p = painter_for(self)
-        r = QRectF(self.rect()).adjusted(4, 4, -4, -4)
-        p.setPen(QPen(YELLOW if self.selected else MUTED, 7 if self.selected else 3))
-        p.setBrush(CARD)
-        p.drawRoundedRect(r, 16, 16)
+        frame, width = (YELLOW, 7) if self.selected else (MUTED, 3)
+        p, r = paint_card(self, 4, CARD, frame, width, 16)
         h = r.height()
         label = QRectF(r.left() + h * 0.16, r.top() + h * 0.06, r.width() - h * 0.32, h * 0.3)
         draw_text(
@@ -124,12 +122,8 @@ class KeyButton(TouchButton):
         return (CARD_DOWN if self.isDown() else CARD), INK
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
-        p = painter_for(self)
-        r = QRectF(self.rect()).adjusted(3, 3, -3, -3)
         fill, ink = self.colours()
-        p.setPen(QPen(WHITE if self.action and self.isEnabled() else fill, 3))
-        p.setBrush(fill)
-        p.drawRoundedRect(r, 14, 14)
+        p, r = paint_card(self, 3, fill, WHITE if self.action and self.isEnabled() else fill, 3, 14)
         text = tr(ACTION_KEYS[self.key], language=self.language) if self.action else self.key
         inner = r.adjusted(r.width() * 0.1, r.height() * 0.18, -r.width() * 0.1, -r.height() * 0.18)
         draw_text(p, inner, text, self.family, color=ink, bold=True, max_px=int(r.height() * 0.5))
