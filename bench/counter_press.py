@@ -366,13 +366,13 @@ def open_window(db: Database) -> tuple[Any, Probe]:
         return result
 
     engine.call_next = timed_call
-    original_progress = window._on_action_progress
+    original_shown = window.on_called
 
-    def timed_progress(item: object) -> None:
-        original_progress(item)
-        probe.mark("shown", item)
+    def timed_shown(ticket: object) -> None:
+        original_shown(ticket)
+        probe.mark("shown", ticket)
 
-    window._on_action_progress = timed_progress
+    window.on_called = timed_shown
     return window, probe
 
 

@@ -311,10 +311,10 @@ def load_snapshot(
                 transfers.append(
                     TransferStep(
                         at=ensure_aware(at),
-                        counter=_int(data.get("counter")),
+                        counter=as_int(data.get("counter")),
                         source=str(data.get("from_service", "?")),
                         to_service=data.get("to_service"),
-                        to_counter=_int(data.get("to_counter")),
+                        to_counter=as_int(data.get("to_counter")),
                         note=str(data.get("note", "")),
                     )
                 )
@@ -361,7 +361,8 @@ def _centre_filter(code: str | None) -> list[Any]:
     return [Centre.code == code] if code else []
 
 
-def _int(value: object) -> int | None:
+def as_int(value: object) -> int | None:
+    """``value`` as a whole number (None when it is none)."""
     try:
         return int(value)  # type: ignore[call-overload,no-any-return]
     except (TypeError, ValueError):

@@ -1,6 +1,6 @@
 """The counter's widgets: sign-in page, the large current ticket, the queue beside it, the
 transfer dialog and the citizen's rating prompt. They only display and emit; the window
-(:mod:`counter.app`) does the database work."""
+(:mod:`counter.app`) and its controller (:mod:`counter.controller`) do the database work."""
 
 from __future__ import annotations
 
