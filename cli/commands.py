@@ -19,6 +19,7 @@ from cli import (
     dossier,
     printer,
     queue,
+    report,
     tickets,
     users,
 )
@@ -39,6 +40,7 @@ GROUPS = (
     calendar,
     demo,
     dossier,
+    report,
 )
 """Every command group's module; each has ``register(r: Registrar)``."""
 

@@ -175,6 +175,12 @@ class ClockSettingError(ConfigError):
     key = "error.clock_setting"
 
 
+class ReportRefused(MotcuaError):
+    """A report asked for something that is not a report (kind, dates)."""
+
+    exit_code = EXIT_USAGE
+
+
 class BadDatabaseUrl(MotcuaError):
     exit_code = EXIT_USAGE
     key = "error.bad_db_url"
