@@ -180,55 +180,7 @@ class Report(JsonView):
 
 
 def _minutes(seconds: float | None) -> float | None:
-    return None if seconds is None else seconds / 60
-
-
-def _stats(values: list[float]) -> list[float | None]:
-    """Mean, p50 and p90 (nearest rank), rounded to 0.1; None when there are no values."""
-    if not values:
-        return [None, None, None]
-    return [
-        round(sum(values) / len(values), 1),
-        round(percentile(values, 50), 1),
-        round(percentile(values, 90), 1),
-    ]
-
-
-@dataclass
-class _Tally:
-    tickets: int = 0
-    served: int = 0
-    no_show: int = 0
-    cancelled: int = 0
-    left: int = 0
-    waits: list[float] = field(default_factory=list)
-    services: list[float] = field(default_factory=list)
-
-    def add(self, t: Any) -> None:
-        self.tickets += 1
-        if t.status == "done":
-            self.served += 1
-        elif t.status == "no_show":
-            self.no_show += 1
-        elif t.status == "cancelled":
-            self.cancelled += 1
-        else:
-            self.left += 1
-        if t.wait_s is not None:
-            self.waits.append(t.wait_s / 60)
-        if t.status == "done" and t.started_at is not None and t.finished_at is not None:
-            self.services.append((t.finished_at - t.started_at).total_seconds() / 60)
-
-    def row(self) -> list[Any]:
-        return [
-            self.tickets,
-            self.served,
-            self.no_show,
-            self.cancelled,
-            self.left,
-            *_stats(self.waits),
-            *_stats(self.services),
-        ]
+    return None if seconds is None else round(seconds / 60, 1)
 
 
 _TALLY_COLUMNS = [
@@ -251,11 +203,11 @@ class _Ratings:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SATISFACTION, 0))
     no_rating: int = 0
 
-    def add(self, scale: int, level: int | None) -> None:
+    def add(self, scale: int, level: int | None, count: int = 1) -> None:
         if level is None:
-            self.no_rating += 1
+            self.no_rating += count
         else:
-            self.counts[satisfaction_class(scale, level)] += 1
+            self.counts[satisfaction_class(scale, level)] += count
 
     @property
     def rated(self) -> int:
@@ -279,14 +231,16 @@ def build_report(
     db: Database, kind: str, date_from: date, date_to: date, centre: str | None = None
 ) -> Report:
     """A report over the local days ``date_from`` … ``date_to`` (both included), in one
-    read-only transaction.
+    read-only transaction; the database does the counting (``GROUP BY``, and window functions
+    for the percentiles), so a month of a big centre is a few result rows to read.
 
     * ``services``, ``hours``, ``days``, ``counters``, ``clerks``: tickets, served, no-shows,
       cancelled, not finished; the wait until the first call and the service time (start to
-      finish), in minutes: mean, p50 and p90. Tickets count in the service that numbered them
-      and in the local hour they were taken; a counter's and a clerk's figures are those of the
-      tickets they called last (a clerk: the one signed in at that counter at the call).
-      ``clerks`` adds the ratings their citizens gave and the share satisfied.
+      finish), in minutes: mean, p50 and p90 (nearest rank). Tickets count in the service that
+      numbered them and in the local hour they were taken; a counter's and a clerk's figures
+      are those of the tickets they called last (a clerk: the one signed in at that counter at
+      the call). ``clerks`` adds the ratings their citizens gave and the share satisfied. The
+      total row covers every ticket of the range.
     * ``satisfaction``: ratings per counter in the official columns, with the share satisfied.
     * ``dossiers`` (per procedure) and ``sectors``: dossiers received in the range, those whose
       result was ready early, on time or late, and those still open within or past their due
@@ -321,91 +275,139 @@ def build_report(
     return db.run(work, readonly=True)
 
 
-def _ticket_facts(s: Session, c: Any, date_from: date, date_to: date) -> list[Any]:
-    first_call = (
-        select(Call.ticket_id, Call.waited_seconds.label("wait_s"))
-        .where(Call.cycle == 1)
-        .subquery()
+def _seconds_between(dialect: str, later: Any, earlier: Any) -> Any:
+    if dialect == "postgresql":
+        return func.extract("epoch", later - earlier)
+    return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+
+
+def _local_hour(dialect: str, column: Any, timezone: str, day: date) -> Any:
+    from sqlalchemy import Integer, cast
+
+    if dialect == "postgresql":
+        return cast(func.extract("hour", func.timezone(timezone, column)), Integer)
+    # SQLite keeps UTC: shift by the zone's offset that day (Việt Nam has no summer time).
+    from shared.clock import zone
+
+    noon = datetime(day.year, day.month, day.day, 12, tzinfo=zone(timezone))
+    offset = noon.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    return cast(func.strftime("%H", column, f"{minutes:+d} minutes"), Integer)
+
+
+def _ticket_facts(s: Session, c: Any, header: dict[str, Any], kind: str) -> Any:
+    """One row per ticket of the range: its group key ``k``, status, wait and service seconds.
+    ``kind`` "total" puts every ticket in one group."""
+    from sqlalchemy import and_, case, literal, or_
+    from sqlalchemy.orm import aliased
+
+    from shared.models import CounterSession
+
+    dialect = s.get_bind().dialect.name
+    first = aliased(Call)
+    service_s = case(
+        (
+            and_(
+                Ticket.status == "done",
+                Ticket.started_at.is_not(None),
+                Ticket.finished_at.is_not(None),
+            ),
+            _seconds_between(dialect, Ticket.finished_at, Ticket.started_at),
+        ),
+        else_=None,
     )
-    return list(
-        s.execute(
+    keys: dict[str, Any] = {
+        "total": literal(0),
+        "services": Ticket.origin_service_id,
+        "hours": _local_hour(dialect, Ticket.issued_at, c.timezone, header["date_from"]),
+        "days": Ticket.business_day,
+        "counters": Ticket.counter_id,
+        "clerks": CounterSession.user_id,
+    }
+    stmt = (
+        select(
+            keys[kind].label("k"),
+            Ticket.status.label("status"),
+            first.waited_seconds.label("wait_s"),
+            service_s.label("service_s"),
+        )
+        .select_from(Ticket)
+        .outerjoin(first, and_(first.ticket_id == Ticket.id, first.cycle == 1))
+        .where(
+            Ticket.centre_id == c.id,
+            Ticket.business_day >= header["date_from"],
+            Ticket.business_day <= header["date_to"],
+        )
+    )
+    if kind == "counters":
+        stmt = stmt.where(Ticket.counter_id.is_not(None))
+    elif kind == "clerks":
+        stmt = stmt.join(
+            CounterSession,
+            and_(
+                CounterSession.counter_id == Ticket.counter_id,
+                CounterSession.started_at <= Ticket.called_at,
+                or_(
+                    CounterSession.ended_at.is_(None),
+                    CounterSession.ended_at > Ticket.called_at,
+                ),
+            ),
+        )
+    return stmt.subquery("facts")
+
+
+def _tallies(s: Session, facts: Any) -> dict[Any, list[Any]]:
+    """Per group key: the :data:`_TALLY_COLUMNS` figures (counts from one ``GROUP BY``, means
+    and nearest-rank percentiles from one window query per measure)."""
+    from sqlalchemy import case
+
+    def count_of(*statuses: str) -> Any:
+        return func.coalesce(func.sum(case((facts.c.status.in_(statuses), 1), else_=0)), 0)
+
+    figures: dict[Any, list[Any]] = {}
+    for k, tickets, served, no_show, cancelled in s.execute(
+        select(
+            facts.c.k,
+            func.count(),
+            count_of("done"),
+            count_of("no_show"),
+            count_of("cancelled"),
+        ).group_by(facts.c.k)
+    ):
+        left = tickets - served - no_show - cancelled
+        figures[k] = [tickets, served, no_show, cancelled, left, None, None, None, None, None, None]
+    for offset, measure in ((5, facts.c.wait_s), (8, facts.c.service_s)):
+        ranked = (
             select(
-                Ticket.id,
-                Ticket.origin_service_id,
-                Ticket.status,
-                Ticket.business_day,
-                Ticket.issued_at,
-                Ticket.called_at,
-                Ticket.started_at,
-                Ticket.finished_at,
-                Ticket.counter_id,
-                first_call.c.wait_s,
+                facts.c.k.label("k"),
+                measure.label("v"),
+                func.row_number().over(partition_by=facts.c.k, order_by=measure).label("rn"),
+                func.count().over(partition_by=facts.c.k).label("n"),
             )
-            .outerjoin(first_call, first_call.c.ticket_id == Ticket.id)
-            .where(
-                Ticket.centre_id == c.id,
-                Ticket.business_day >= date_from,
-                Ticket.business_day <= date_to,
-            )
-            .order_by(Ticket.id)
-        ).all()
-    )
-
-
-class _Sessions:
-    """Who was signed in at which counter when: the clerk of a call."""
-
-    def __init__(self, s: Session, c: Any) -> None:
-        from shared.models import Counter, CounterSession
-
-        rows = s.execute(
-            select(CounterSession.counter_id, CounterSession.user_id, CounterSession.started_at)
-            .join(Counter, Counter.id == CounterSession.counter_id)
-            .where(Counter.centre_id == c.id)
-            .order_by(CounterSession.started_at)
-        ).all()
-        self.by_counter: dict[int, list[tuple[datetime, int]]] = {}
-        for counter_id, user_id, started in rows:
-            self.by_counter.setdefault(counter_id, []).append((started, user_id))
-
-    def clerk(self, counter_id: int | None, at: datetime | None) -> int | None:
-        """The clerk whose session at the counter began last before ``at``."""
-        import bisect
-
-        if counter_id is None or at is None:
-            return None
-        sessions = self.by_counter.get(counter_id, [])
-        i = bisect.bisect_right(sessions, at, key=lambda item: item[0])
-        return sessions[i - 1][1] if i else None
+            .where(measure.is_not(None))
+            .subquery("ranked")
+        )
+        r = ranked.c
+        for k, mean, p50, p90 in s.execute(
+            select(
+                r.k,
+                func.avg(r.v),
+                func.max(case((r.rn == (50 * r.n + 99) // 100, r.v))),
+                func.max(case((r.rn == (90 * r.n + 99) // 100, r.v))),
+            ).group_by(r.k)
+        ):
+            if k in figures:
+                figures[k][offset : offset + 3] = [_minutes(mean), _minutes(p50), _minutes(p90)]
+    return figures
 
 
 def _ticket_report(s: Session, c: Any, header: dict[str, Any]) -> Report:
-    from shared.clock import zone
     from shared.models import Counter, Rating, User
 
     kind = header["kind"]
-    facts = _ticket_facts(s, c, header["date_from"], header["date_to"])
-    total = _Tally()
-    groups: dict[Any, _Tally] = {}
-    clerk_of: dict[int, int | None] = {}
-    sessions = _Sessions(s, c) if kind == "clerks" else None
-    tz = zone(c.timezone)
-    for t in facts:
-        total.add(t)
-        if kind == "services":
-            key: Any = t.origin_service_id
-        elif kind == "hours":
-            key = t.issued_at.astimezone(tz).hour
-        elif kind == "days":
-            key = t.business_day
-        elif kind == "counters":
-            key = t.counter_id
-        else:
-            assert sessions is not None
-            key = clerk_of[t.id] = sessions.clerk(t.counter_id, t.called_at)
-        if key is None:
-            continue  # never called: in the total only
-        groups.setdefault(key, _Tally()).add(t)
+    groups = _tallies(s, _ticket_facts(s, c, header, kind))
+    empty = [0, 0, 0, 0, 0, None, None, None, None, None, None]
+    total = _tallies(s, _ticket_facts(s, c, header, "total")).get(0, empty)
 
     if kind == "services":
         services = s.execute(
@@ -413,40 +415,36 @@ def _ticket_report(s: Session, c: Any, header: dict[str, Any]) -> Report:
             .where(Service.centre_id == c.id)
             .order_by(Service.position, Service.code)
         ).all()
-        rows = [[code, name, *groups[sid].row()] for sid, code, name in services if sid in groups]
+        rows = [[code, name, *groups[sid]] for sid, code, name in services if sid in groups]
         return Report(
             **header,
             columns=["service", "name", *_TALLY_COLUMNS],
             rows=rows,
-            total=["", "", *total.row()],
+            total=["", "", *total],
         )
     if kind == "hours":
-        rows = [[f"{h:02d}:00", *groups[h].row()] for h in sorted(groups)]
-        return Report(
-            **header, columns=["hour", *_TALLY_COLUMNS], rows=rows, total=["", *total.row()]
-        )
+        rows = [[f"{h:02d}:00", *groups[h]] for h in sorted(groups)]
+        return Report(**header, columns=["hour", *_TALLY_COLUMNS], rows=rows, total=["", *total])
     if kind == "days":
-        rows = [[d, *groups[d].row()] for d in sorted(groups)]
-        return Report(
-            **header, columns=["day", *_TALLY_COLUMNS], rows=rows, total=["", *total.row()]
-        )
+        rows = [[_as_date(d), *groups[d]] for d in sorted(groups)]
+        return Report(**header, columns=["day", *_TALLY_COLUMNS], rows=rows, total=["", *total])
     if kind == "counters":
         counters = s.execute(
             select(Counter.id, Counter.number, Counter.name)
             .where(Counter.centre_id == c.id)
             .order_by(Counter.number)
         ).all()
-        rows = [[n, name, *groups[cid].row()] for cid, n, name in counters if cid in groups]
+        rows = [[n, name, *groups[cid]] for cid, n, name in counters if cid in groups]
         return Report(
             **header,
             columns=["counter", "name", *_TALLY_COLUMNS],
             rows=rows,
-            total=["", "", *total.row()],
+            total=["", "", *total],
         )
     # clerks: their tickets' figures and their citizens' ratings
     ratings: dict[int, _Ratings] = {}
-    for user_id, scale, level in s.execute(
-        select(Rating.user_id, Rating.scale, Rating.level)
+    for user_id, scale, level, count in s.execute(
+        select(Rating.user_id, Rating.scale, Rating.level, func.count())
         .join(Ticket, Ticket.id == Rating.ticket_id)
         .where(
             Ticket.centre_id == c.id,
@@ -454,8 +452,9 @@ def _ticket_report(s: Session, c: Any, header: dict[str, Any]) -> Report:
             Ticket.business_day <= header["date_to"],
             Rating.user_id.is_not(None),
         )
+        .group_by(Rating.user_id, Rating.scale, Rating.level)
     ).all():
-        ratings.setdefault(user_id, _Ratings()).add(scale, level)
+        ratings.setdefault(user_id, _Ratings()).add(scale, level, count)
     users = s.execute(
         select(User.id, User.username, User.full_name)
         .where(User.id.in_(set(groups) | set(ratings)))
@@ -465,7 +464,7 @@ def _ticket_report(s: Session, c: Any, header: dict[str, Any]) -> Report:
         [
             username,
             full_name,
-            *groups.get(uid, _Tally()).row(),
+            *groups.get(uid, empty),
             ratings.get(uid, _Ratings()).rated,
             ratings.get(uid, _Ratings()).share(),
         ]
@@ -479,22 +478,27 @@ def _ticket_report(s: Session, c: Any, header: dict[str, Any]) -> Report:
     )
 
 
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
 def _satisfaction_report(s: Session, c: Any, header: dict[str, Any]) -> Report:
     from shared.models import Counter, Rating
 
     groups: dict[int | None, _Ratings] = {}
     total = _Ratings()
-    for counter_id, scale, level in s.execute(
-        select(Rating.counter_id, Rating.scale, Rating.level)
+    for counter_id, scale, level, count in s.execute(
+        select(Rating.counter_id, Rating.scale, Rating.level, func.count())
         .join(Ticket, Ticket.id == Rating.ticket_id)
         .where(
             Ticket.centre_id == c.id,
             Ticket.business_day >= header["date_from"],
             Ticket.business_day <= header["date_to"],
         )
+        .group_by(Rating.counter_id, Rating.scale, Rating.level)
     ).all():
-        groups.setdefault(counter_id, _Ratings()).add(scale, level)
-        total.add(scale, level)
+        groups.setdefault(counter_id, _Ratings()).add(scale, level, count)
+        total.add(scale, level, count)
     counters = s.execute(
         select(Counter.id, Counter.number, Counter.name)
         .where(Counter.centre_id == c.id)
@@ -513,19 +517,25 @@ _DOSSIER_COLUMNS = ["received", "early", "on_time", "late", "open_in_time", "ope
 
 
 def _dossier_report(s: Session, c: Any, header: dict[str, Any]) -> Report:
+    from sqlalchemy import case
+
     from shared.clock import utcnow
     from shared.models import Dossier, Procedure, Sector
 
-    now = utcnow()
-    rows_in = s.execute(
-        select(
-            Dossier.procedure_code,
-            Dossier.procedure_name,
-            Sector.code,
-            Sector.name,
-            Dossier.timeliness,
-            Dossier.due_at,
-        )
+    standing = func.coalesce(
+        Dossier.timeliness,
+        case((Dossier.due_at >= utcnow(), "open_in_time"), else_="open_overdue"),
+    )
+    by_sector = header["kind"] == "sectors"
+    keys = (
+        (Sector.code, Sector.name)
+        if by_sector
+        else (Dossier.procedure_code, Dossier.procedure_name, Sector.code)
+    )
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    total = [0] * len(_DOSSIER_COLUMNS)
+    for *key, state, count in s.execute(
+        select(*keys, standing, func.count())
         .join(Procedure, Procedure.id == Dossier.procedure_id)
         .join(Sector, Sector.id == Procedure.sector_id)
         .where(
@@ -533,32 +543,20 @@ def _dossier_report(s: Session, c: Any, header: dict[str, Any]) -> Report:
             Dossier.receipt_day >= header["date_from"],
             Dossier.receipt_day <= header["date_to"],
         )
-    ).all()
-    by_sector = header["kind"] == "sectors"
-    groups: dict[tuple[str, str, str], list[int]] = {}
-    total = [0] * len(_DOSSIER_COLUMNS)
-    for code, name, sector, sector_name, timeliness, due_at in rows_in:
-        key = (sector, sector_name, "") if by_sector else (code, name, sector)
-        counts = groups.setdefault(key, [0] * len(_DOSSIER_COLUMNS))
-        if timeliness is not None:
-            column = _DOSSIER_COLUMNS.index(timeliness)
-        else:
-            column = _DOSSIER_COLUMNS.index("open_in_time" if due_at >= now else "open_overdue")
+        .group_by(*keys, standing)
+    ):
+        counts = groups.setdefault(tuple(key), [0] * len(_DOSSIER_COLUMNS))
         for row in (counts, total):
-            row[0] += 1
-            row[column] += 1
+            row[0] += count
+            row[_DOSSIER_COLUMNS.index(state)] += count
+    rows = [[*k, *v] for k, v in sorted(groups.items())]
     if by_sector:
-        rows = [[k[0], k[1], *v] for k, v in sorted(groups.items())]
-        return Report(
-            **header,
-            columns=["sector", "name", *_DOSSIER_COLUMNS],
-            rows=rows,
-            total=["", "", *total],
-        )
-    rows = [[k[0], k[1], k[2], *v] for k, v in sorted(groups.items())]
+        columns = ["sector", "name", *_DOSSIER_COLUMNS]
+    else:
+        columns = ["procedure", "name", "sector", *_DOSSIER_COLUMNS]
     return Report(
         **header,
-        columns=["procedure", "name", "sector", *_DOSSIER_COLUMNS],
+        columns=columns,
         rows=rows,
-        total=["", "", "", *total],
+        total=[""] * (len(columns) - len(total)) + total,
     )
