@@ -13,9 +13,22 @@ def register(r: Registrar) -> None:
     group = r.group
     leaf = r.leaf
     catalog = group("catalog", "the centre's catalogue (sectors, services, procedures, counters)")
-    p = leaf(catalog, "import", cmd_catalog_import, "import a catalogue TOML file (all or nothing)")
+    p = leaf(
+        catalog,
+        "import",
+        cmd_catalog_import,
+        "import a catalogue: a TOML file, an XLSX workbook or a folder of CSV files (all or "
+        "nothing)",
+    )
     p.add_argument("file", type=Path)
     leaf(catalog, "show", cmd_catalog_show, "show the active catalogue")
+    p = leaf(
+        catalog,
+        "export",
+        cmd_catalog_export,
+        "write the active catalogue as PATH.toml, PATH.xlsx or a folder of CSV files",
+    )
+    p.add_argument("path", type=Path, metavar="PATH")
 
 
 def cmd_catalog_import(ctx: Context) -> int:
@@ -58,3 +71,11 @@ def cmd_catalog_show(ctx: Context) -> int:
         return "\n".join(lines)
 
     return ctx.emit(data, human)
+
+
+def cmd_catalog_export(ctx: Context) -> int:
+    from shared.catalog import export_catalog
+    from shared.catalog_tables import write_catalog
+
+    written = write_catalog(export_catalog(ctx.db, ctx.centre), ctx.args.path)
+    return ctx.emit({"written": str(written)}, tr("report.written", path=written))

@@ -171,8 +171,13 @@ class _Locator:
 
 
 def load_catalog_file(path: str | Path) -> CatalogSpec:
-    """Read and check a catalogue file; raises :class:`CatalogError` naming the mistake."""
+    """Read and check a catalogue: a TOML file, an XLSX workbook or a folder of CSV files
+    (:mod:`shared.catalog_tables`); raises :class:`CatalogError` naming the mistake."""
     path = Path(path)
+    if path.is_dir() or path.suffix.lower() in (".xlsx", ".xlsm"):
+        from shared.catalog_tables import load_catalog_csv_folder, load_catalog_xlsx
+
+        return load_catalog_xlsx(path) if path.is_file() else load_catalog_csv_folder(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -819,6 +824,16 @@ class _Writer:
 
 def show_catalog(db: Database, centre_code: str | None = None) -> dict[str, Any]:
     """The active catalogue of a centre as plain data (``catalog show --json``)."""
+    return _read_catalog(db, centre_code, as_file=False)
+
+
+def export_catalog(db: Database, centre_code: str | None = None) -> dict[str, Any]:
+    """The active catalogue as the data of a catalogue file (``format = 1``): importing it again
+    changes nothing (``motcua catalog export``)."""
+    return _read_catalog(db, centre_code, as_file=True)
+
+
+def _read_catalog(db: Database, centre_code: str | None, *, as_file: bool) -> dict[str, Any]:
 
     def work(s: Session) -> dict[str, Any]:
         centre = resolve_centre(s, centre_code)
@@ -850,7 +865,7 @@ def show_catalog(db: Database, centre_code: str | None = None) -> dict[str, Any]
             .order_by(CounterService.position)
         ):
             links.setdefault(link.counter_id, []).append(link)
-        return {
+        shown = {
             "centre": {
                 "code": centre.code,
                 "name": centre.name,
@@ -918,5 +933,39 @@ def show_catalog(db: Database, centre_code: str | None = None) -> dict[str, Any]
                 for c in counters
             ],
         }
+        if not as_file:
+            return shown
+        cutoffs = {p.code: p.cutoff for p in procedures}
+        return _as_file(shown, cutoffs)
 
     return db.run(work, readonly=True)
+
+
+def _as_file(shown: dict[str, Any], cutoffs: dict[str, str | None]) -> dict[str, Any]:
+    """:func:`show_catalog`'s data in the shape of a catalogue file."""
+
+    def present(entry: dict[str, Any], drop: tuple[str, ...] = ()) -> dict[str, Any]:
+        return {k: v for k, v in entry.items() if v is not None and k not in drop}
+
+    procedures = []
+    for p in shown["procedures"]:
+        entry = present(p, ("version", "cutoff"))
+        if cutoffs.get(p["code"]):
+            entry["cutoff"] = cutoffs[p["code"]]
+        procedures.append(entry)
+    counters = []
+    for c in shown["counters"]:
+        entry = present(c, ("paused", "weights"))
+        if c["mode"] == "weighted":
+            entry["weights"] = c["weights"]
+        counters.append(entry)
+    return {
+        "format": FORMAT_VERSION,
+        "centre": present(shown["centre"], ("revision",)),
+        "queue": shown["queue"],
+        "priority_groups": shown["priority_groups"],
+        "sectors": shown["sectors"],
+        "services": [present(s) for s in shown["services"]],
+        "procedures": procedures,
+        "counters": counters,
+    }

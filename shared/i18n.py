@@ -135,6 +135,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "{file}, dòng {line}, trường “{field}”: {detail}",
         "{file}, line {line}, field “{field}”: {detail}",
     ),
+    "error.catalog_cell": (
+        "{file}, bảng {sheet}, dòng {row}, cột {column} (“{field}”): {detail}",
+        "{file}, sheet {sheet}, row {row}, column {column} (“{field}”): {detail}",
+    ),
     "error.catalog_unreadable": (
         "Không đọc được tệp danh mục {file}: {detail}",
         "Cannot read catalogue file {file}: {detail}",
