@@ -1,4 +1,4 @@
-"""The ``motcua`` command with the apps: the core's commands plus ``kiosk``, ``counter`` and
+"""The ``motcua`` program: the command's groups (``cli``) plus ``kiosk``, ``counter`` and
 ``display``. It lives outside ``shared`` so that the core never imports an app, and outside the
 apps so that no app imports another; each app is imported only when its command runs.
 
@@ -7,7 +7,7 @@ kiosk's own options only (the same options, defaults and behaviour), instead of 
 parser of every core command. Anything it does not recognise (``--help``, a wrong option, global
 options before the command) goes through the full parser, so messages and help stay the same.
 The kiosk's fast path also paints its first frame ("Đang khởi động…", :mod:`kiosk.starting`)
-before the core's command-line module, the settings and the log file are loaded; this module
+before the command's modules (``cli``), the settings and the log file are loaded; this module
 therefore imports the command (:mod:`cli`) only when it is needed (``APPS`` is built on first use).
 """
 
