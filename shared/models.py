@@ -494,6 +494,56 @@ Index("ix_calls_counter", Call.counter_id, Call.called_at)
 Index("ix_tickets_day_service", Ticket.business_day, Ticket.service_id)
 
 
+# --- reports: the figures of closed days, kept ------------------------------------------------
+
+
+class ReportDay(Base):
+    """A closed local day whose report figures are kept (``report_figures``, ``report_bands``),
+    and the last event they include: a later event about one of its tickets makes them old."""
+
+    __tablename__ = "report_days"
+
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), primary_key=True)
+    business_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_event_id: Mapped[int] = mapped_column(BigInteger)
+    made_at: Mapped[datetime]
+
+
+class ReportFigure(Base):
+    """Counts and sums of one day's tickets in one group: a service, an hour, a counter, a clerk
+    (``dimension``, ``key``), or the whole day (``total``)."""
+
+    __tablename__ = "report_figures"
+
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), primary_key=True)
+    business_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(12), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tickets: Mapped[int]
+    served: Mapped[int]
+    no_show: Mapped[int]
+    cancelled: Mapped[int]
+    wait_n: Mapped[int]
+    wait_sum: Mapped[float]
+    service_n: Mapped[int]
+    service_sum: Mapped[float]
+
+
+class ReportBand(Base):
+    """How many of one group's waits (or service times) fell in each 30-second band (band
+    ``b``: from ``30·b`` to ``30·b + 30`` seconds), for percentiles over any range of days."""
+
+    __tablename__ = "report_bands"
+
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), primary_key=True)
+    business_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(12), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    measure: Mapped[str] = mapped_column(String(8), primary_key=True)
+    band: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    count: Mapped[int]
+
+
 # --- dossiers (hồ sơ) --------------------------------------------------------------------------
 
 DOSSIER_STATUSES = tuple(range(1, 11))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,6 +15,8 @@ from shared.db import Database
 from shared.models import Call, Service, Ticket
 from shared.queue import resolve_centre
 from shared.views import JsonView
+
+log = logging.getLogger("motcua.reports")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -257,6 +260,14 @@ def build_report(
     if (date_to - date_from).days > 366:
         raise ReportRefused("report.too_long")
 
+    if kind in ("services", "hours", "days", "counters", "clerks"):
+        from shared.errors import DatabaseError
+
+        try:
+            keep_report_days(db, date_from, date_to, centre)
+        except DatabaseError:
+            log.warning("report: the figures of closed days could not be kept; counted anew")
+
     def work(s: Session) -> Report:
         c = resolve_centre(s, centre)
         header = {
@@ -281,6 +292,16 @@ def _seconds_between(dialect: str, later: Any, earlier: Any) -> Any:
     return (func.julianday(later) - func.julianday(earlier)) * 86400.0
 
 
+def _band(dialect: str, seconds: Any) -> Any:
+    """The band (:data:`BAND_SECONDS` wide) of a duration, rounded to the millisecond first:
+    SQLite's julian-day arithmetic gives 1199.99999… for twenty minutes."""
+    from sqlalchemy import Integer, Numeric, cast
+
+    if dialect == "postgresql":
+        return cast(func.floor(func.round(cast(seconds, Numeric), 3) / BAND_SECONDS), Integer)
+    return cast(func.round(seconds, 3) / BAND_SECONDS, Integer)  # positive: truncation is floor
+
+
 def _local_hour(dialect: str, column: Any, timezone: str, day: date) -> Any:
     from sqlalchemy import Integer, cast
 
@@ -295,16 +316,25 @@ def _local_hour(dialect: str, column: Any, timezone: str, day: date) -> Any:
     return cast(func.strftime("%H", column, f"{minutes:+d} minutes"), Integer)
 
 
-def _ticket_facts(s: Session, c: Any, header: dict[str, Any], kind: str) -> Any:
-    """One row per ticket of the range: its group key ``k``, status, wait and service seconds.
-    ``kind`` "total" puts every ticket in one group."""
+BAND_SECONDS = 30
+"""Waits and service times are kept in bands this wide: a percentile is the lower edge of its
+band (exact to half a minute; the means are exact). Finer bands would keep as many rows as
+there are tickets."""
+
+DIMENSIONS = ("total", "services", "hours", "counters", "clerks")
+"""The groups a day's tickets are counted in; ``total`` is the whole day (the ``days`` report)."""
+
+
+def _day_facts(s: Session, c: Any, first: date, last: date, dimension: str) -> Any:
+    """One row per ticket of the days ``first`` … ``last``: its day, its group key ``k`` in
+    ``dimension``, status, wait and service seconds."""
     from sqlalchemy import and_, case, literal, or_
     from sqlalchemy.orm import aliased
 
     from shared.models import CounterSession
 
     dialect = s.get_bind().dialect.name
-    first = aliased(Call)
+    first_call = aliased(Call)
     service_s = case(
         (
             and_(
@@ -319,29 +349,29 @@ def _ticket_facts(s: Session, c: Any, header: dict[str, Any], kind: str) -> Any:
     keys: dict[str, Any] = {
         "total": literal(0),
         "services": Ticket.origin_service_id,
-        "hours": _local_hour(dialect, Ticket.issued_at, c.timezone, header["date_from"]),
-        "days": Ticket.business_day,
+        "hours": _local_hour(dialect, Ticket.issued_at, c.timezone, first),
         "counters": Ticket.counter_id,
         "clerks": CounterSession.user_id,
     }
     stmt = (
         select(
-            keys[kind].label("k"),
+            Ticket.business_day.label("day"),
+            keys[dimension].label("k"),
             Ticket.status.label("status"),
-            first.waited_seconds.label("wait_s"),
+            first_call.waited_seconds.label("wait_s"),
             service_s.label("service_s"),
         )
         .select_from(Ticket)
-        .outerjoin(first, and_(first.ticket_id == Ticket.id, first.cycle == 1))
+        .outerjoin(first_call, and_(first_call.ticket_id == Ticket.id, first_call.cycle == 1))
         .where(
             Ticket.centre_id == c.id,
-            Ticket.business_day >= header["date_from"],
-            Ticket.business_day <= header["date_to"],
+            Ticket.business_day >= first,
+            Ticket.business_day <= last,
         )
     )
-    if kind == "counters":
+    if dimension == "counters":
         stmt = stmt.where(Ticket.counter_id.is_not(None))
-    elif kind == "clerks":
+    elif dimension == "clerks":
         stmt = stmt.join(
             CounterSession,
             and_(
@@ -356,90 +386,372 @@ def _ticket_facts(s: Session, c: Any, header: dict[str, Any], kind: str) -> Any:
     return stmt.subquery("facts")
 
 
-def _tallies(s: Session, facts: Any) -> dict[Any, list[Any]]:
-    """Per group key: the :data:`_TALLY_COLUMNS` figures (counts from one ``GROUP BY``, means
-    and nearest-rank percentiles from one window query per measure)."""
+@dataclass
+class _Figures:
+    """Counts, sums and bands of one group, added up over days."""
+
+    tickets: int = 0
+    served: int = 0
+    no_show: int = 0
+    cancelled: int = 0
+    wait_n: int = 0
+    wait_sum: float = 0.0
+    service_n: int = 0
+    service_sum: float = 0.0
+    bands: dict[str, dict[int, int]] = field(default_factory=lambda: {"wait": {}, "service": {}})
+
+    def add(self, row: Any) -> None:
+        self.tickets += row.tickets
+        self.served += row.served
+        self.no_show += row.no_show
+        self.cancelled += row.cancelled
+        self.wait_n += row.wait_n
+        self.wait_sum += row.wait_sum
+        self.service_n += row.service_n
+        self.service_sum += row.service_sum
+
+    def add_band(self, measure: str, band: int, count: int) -> None:
+        bands = self.bands[measure]
+        bands[band] = bands.get(band, 0) + count
+
+    def _percentile(self, measure: str, q: int) -> float | None:
+        bands = self.bands[measure]
+        n = sum(bands.values())
+        if not n:
+            return None
+        rank = max(1, -(-q * n // 100))  # nearest rank: ⌈q·n/100⌉
+        seen = 0
+        for band in sorted(bands):
+            seen += bands[band]
+            if seen >= rank:
+                return _minutes(band * BAND_SECONDS)
+        return None  # pragma: no cover - the loop always reaches n
+
+    def row(self) -> list[Any]:
+        left = self.tickets - self.served - self.no_show - self.cancelled
+        wait = _minutes(self.wait_sum / self.wait_n) if self.wait_n else None
+        service = _minutes(self.service_sum / self.service_n) if self.service_n else None
+        return [
+            self.tickets,
+            self.served,
+            self.no_show,
+            self.cancelled,
+            left,
+            wait,
+            self._percentile("wait", 50),
+            self._percentile("wait", 90),
+            service,
+            self._percentile("service", 50),
+            self._percentile("service", 90),
+        ]
+
+
+def _count_days(
+    s: Session, c: Any, first: date, last: date, dimensions: tuple[str, ...]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The figures and bands of the days ``first`` … ``last`` in each of ``dimensions``,
+    counted by the database from the tickets, as rows of ``report_figures`` and
+    ``report_bands``."""
     from sqlalchemy import case
 
-    def count_of(*statuses: str) -> Any:
-        return func.coalesce(func.sum(case((facts.c.status.in_(statuses), 1), else_=0)), 0)
+    dialect = s.get_bind().dialect.name
+    figures: list[dict[str, Any]] = []
+    bands: list[dict[str, Any]] = []
 
-    figures: dict[Any, list[Any]] = {}
-    for k, tickets, served, no_show, cancelled in s.execute(
-        select(
-            facts.c.k,
-            func.count(),
-            count_of("done"),
-            count_of("no_show"),
-            count_of("cancelled"),
-        ).group_by(facts.c.k)
-    ):
-        left = tickets - served - no_show - cancelled
-        figures[k] = [tickets, served, no_show, cancelled, left, None, None, None, None, None, None]
-    for offset, measure in ((5, facts.c.wait_s), (8, facts.c.service_s)):
-        ranked = (
+    def key_text(value: Any) -> str:
+        return "" if value is None else str(value)
+
+    for dimension in dimensions:
+        facts = _day_facts(s, c, first, last, dimension)
+        f = facts.c
+
+        def count_of(status: str, f: Any = f) -> Any:
+            return func.coalesce(func.sum(case((f.status == status, 1), else_=0)), 0)
+
+        for row in s.execute(
             select(
-                facts.c.k.label("k"),
-                measure.label("v"),
-                func.row_number().over(partition_by=facts.c.k, order_by=measure).label("rn"),
-                func.count().over(partition_by=facts.c.k).label("n"),
-            )
-            .where(measure.is_not(None))
-            .subquery("ranked")
-        )
-        r = ranked.c
-        for k, mean, p50, p90 in s.execute(
-            select(
-                r.k,
-                func.avg(r.v),
-                func.max(case((r.rn == (50 * r.n + 99) // 100, r.v))),
-                func.max(case((r.rn == (90 * r.n + 99) // 100, r.v))),
-            ).group_by(r.k)
+                f.day,
+                f.k,
+                func.count(),
+                count_of("done"),
+                count_of("no_show"),
+                count_of("cancelled"),
+                func.count(f.wait_s),
+                func.coalesce(func.sum(f.wait_s), 0.0),
+                func.count(f.service_s),
+                func.coalesce(func.sum(f.service_s), 0.0),
+            ).group_by(f.day, f.k)
         ):
-            if k in figures:
-                figures[k][offset : offset + 3] = [_minutes(mean), _minutes(p50), _minutes(p90)]
-    return figures
+            figures.append(
+                {
+                    "centre_id": c.id,
+                    "business_day": _as_date(row[0]),
+                    "dimension": dimension,
+                    "key": "" if dimension == "total" else key_text(row[1]),
+                    "tickets": row[2],
+                    "served": row[3],
+                    "no_show": row[4],
+                    "cancelled": row[5],
+                    "wait_n": row[6],
+                    "wait_sum": float(row[7]),
+                    "service_n": row[8],
+                    "service_sum": float(row[9]),
+                }
+            )
+        for measure, column in (("wait", f.wait_s), ("service", f.service_s)):
+            band = _band(dialect, column)
+            for day, k, b, count in s.execute(
+                select(f.day, f.k, band, func.count())
+                .where(column.is_not(None))
+                .group_by(f.day, f.k, band)
+            ):
+                bands.append(
+                    {
+                        "centre_id": c.id,
+                        "business_day": _as_date(day),
+                        "dimension": dimension,
+                        "key": "" if dimension == "total" else key_text(k),
+                        "measure": measure,
+                        "band": int(b),
+                        "count": count,
+                    }
+                )
+    return figures, bands
+
+
+def _closed_last(c: Any, last: date) -> date:
+    """The last day of the range that is over in the centre's time zone."""
+    from datetime import timedelta
+
+    from shared.clock import today_in
+
+    return min(last, today_in(c.timezone) - timedelta(days=1))
+
+
+def keep_report_days(
+    db: Database, date_from: date, date_to: date, centre: str | None = None
+) -> int:
+    """Count and keep the figures of the closed days of ``date_from`` … ``date_to`` that have
+    none yet, or whose tickets changed since (an event about one of them after the figures'
+    last event); returns how many days were counted. The tickets are read in a read-only
+    transaction; the figures are written in one short transaction (a kiosk issuing at the same
+    moment never waits for the counting)."""
+    from datetime import timedelta
+
+    from shared.clock import utcnow
+    from shared.models import Event, ReportBand, ReportDay, ReportFigure
+
+    def plan(s: Session) -> tuple[Any, list[date], int, list[Any], list[Any]]:
+        c = resolve_centre(s, centre)
+        closed_last = _closed_last(c, date_to)
+        if closed_last < date_from:
+            return c, [], 0, [], []
+        kept = dict(
+            s.execute(
+                select(ReportDay.business_day, ReportDay.last_event_id).where(
+                    ReportDay.centre_id == c.id,
+                    ReportDay.business_day >= date_from,
+                    ReportDay.business_day <= closed_last,
+                )
+            ).all()
+        )
+        kept = {_as_date(day): last for day, last in kept.items()}
+        todo: set[date] = set()
+        day = date_from
+        while day <= closed_last:
+            if day not in kept:
+                todo.add(day)
+            day += timedelta(days=1)
+        if kept:
+            for day, newest in s.execute(
+                select(Ticket.business_day, func.max(Event.id))
+                .join(Ticket, Ticket.id == Event.ticket_id)
+                .where(
+                    Event.centre_id == c.id,
+                    Event.id > min(kept.values()),
+                    Ticket.business_day >= date_from,
+                    Ticket.business_day <= closed_last,
+                )
+                .group_by(Ticket.business_day)
+            ):
+                if newest > kept.get(_as_date(day), newest):
+                    todo.add(_as_date(day))
+        if not todo:
+            return c, [], 0, [], []
+        mark = int(
+            s.scalar(select(func.max(Event.id)).where(Event.centre_id == c.id)) or 0
+        )  # read before counting: a change during the counting makes the day old again
+        figures, bands = _count_days(s, c, min(todo), max(todo), DIMENSIONS)
+        figures = [f for f in figures if f["business_day"] in todo]
+        bands = [b for b in bands if b["business_day"] in todo]
+        return c, sorted(todo), mark, figures, bands
+
+    c, todo, mark, figures, bands = db.run(plan, readonly=True)
+    if not todo:
+        return 0
+
+    def write(s: Session) -> None:
+        for model in (ReportBand, ReportFigure, ReportDay):
+            s.execute(
+                model.__table__.delete().where(
+                    model.centre_id == c.id, model.business_day.in_(todo)
+                )
+            )
+        if figures:
+            s.execute(ReportFigure.__table__.insert(), figures)
+        if bands:
+            s.execute(ReportBand.__table__.insert(), bands)
+        now = utcnow()
+        s.execute(
+            ReportDay.__table__.insert(),
+            [
+                {"centre_id": c.id, "business_day": d, "last_event_id": mark, "made_at": now}
+                for d in todo
+            ],
+        )
+
+    db.run(write)
+    return len(todo)
+
+
+def _ticket_figures(
+    s: Session, c: Any, header: dict[str, Any], dimension: str
+) -> tuple[dict[str, _Figures], _Figures]:
+    """``dimension``'s figures per group key over the report's days, and the total: kept
+    figures for the closed days that have them, counted from the tickets for the others."""
+    from datetime import timedelta
+
+    from shared.models import ReportBand, ReportDay, ReportFigure
+
+    first, last = header["date_from"], header["date_to"]
+    dims = (dimension, "total") if dimension != "total" else ("total",)
+    closed_last = _closed_last(c, last)
+    kept_days = {
+        _as_date(d)
+        for d in s.scalars(
+            select(ReportDay.business_day).where(
+                ReportDay.centre_id == c.id,
+                ReportDay.business_day >= first,
+                ReportDay.business_day <= closed_last,
+            )
+        )
+    }
+    groups: dict[str, dict[str, _Figures]] = {d: {} for d in dims}
+    if kept_days:
+        for row in s.execute(
+            select(ReportFigure).where(
+                ReportFigure.centre_id == c.id,
+                ReportFigure.business_day >= first,
+                ReportFigure.business_day <= closed_last,
+                ReportFigure.dimension.in_(dims),
+            )
+        ).scalars():
+            groups[row.dimension].setdefault(row.key, _Figures()).add(row)
+        for dim, key, measure, band, count in s.execute(
+            select(
+                ReportBand.dimension,
+                ReportBand.key,
+                ReportBand.measure,
+                ReportBand.band,
+                func.sum(ReportBand.count),
+            )
+            .where(
+                ReportBand.centre_id == c.id,
+                ReportBand.business_day >= first,
+                ReportBand.business_day <= closed_last,
+                ReportBand.dimension.in_(dims),
+            )
+            .group_by(ReportBand.dimension, ReportBand.key, ReportBand.measure, ReportBand.band)
+        ):
+            groups[dim].setdefault(key, _Figures()).add_band(measure, band, int(count))
+    # Days without kept figures (today, days to come, or closed days not counted yet).
+    missing = []
+    day = first
+    while day <= last:
+        if day not in kept_days:
+            missing.append(day)
+        day += timedelta(days=1)
+    if missing:
+        figures, bands = _count_days(s, c, min(missing), max(missing), dims)
+        wanted = set(missing)
+        for f in figures:
+            if f["business_day"] in wanted:
+                row = _Figures(**{k: f[k] for k in _FIGURE_FIELDS})
+                groups[f["dimension"]].setdefault(f["key"], _Figures()).add(row)
+        for b in bands:
+            if b["business_day"] in wanted:
+                groups[b["dimension"]].setdefault(b["key"], _Figures()).add_band(
+                    b["measure"], b["band"], b["count"]
+                )
+    total = _Figures()
+    for figures_ in groups["total"].values():
+        total.add(figures_)
+        for measure, bands_ in figures_.bands.items():
+            for band, count in bands_.items():
+                total.add_band(measure, band, count)
+    return groups[dimension], total
+
+
+_FIGURE_FIELDS = (
+    "tickets",
+    "served",
+    "no_show",
+    "cancelled",
+    "wait_n",
+    "wait_sum",
+    "service_n",
+    "service_sum",
+)
 
 
 def _ticket_report(s: Session, c: Any, header: dict[str, Any]) -> Report:
     from shared.models import Counter, Rating, User
 
     kind = header["kind"]
-    groups = _tallies(s, _ticket_facts(s, c, header, kind))
-    empty = [0, 0, 0, 0, 0, None, None, None, None, None, None]
-    total = _tallies(s, _ticket_facts(s, c, header, "total")).get(0, empty)
-
+    if kind == "days":
+        per_day = _days(s, c, header)
+        _, total = _ticket_figures(s, c, header, "total")
+        rows = [[day, *figures.row()] for day, figures in sorted(per_day.items())]
+        return Report(
+            **header, columns=["day", *_TALLY_COLUMNS], rows=rows, total=["", *total.row()]
+        )
+    groups, total = _ticket_figures(s, c, header, kind)
     if kind == "services":
         services = s.execute(
             select(Service.id, Service.code, Service.name)
             .where(Service.centre_id == c.id)
             .order_by(Service.position, Service.code)
         ).all()
-        rows = [[code, name, *groups[sid]] for sid, code, name in services if sid in groups]
+        rows = [
+            [code, name, *groups[str(sid)].row()]
+            for sid, code, name in services
+            if str(sid) in groups
+        ]
         return Report(
             **header,
             columns=["service", "name", *_TALLY_COLUMNS],
             rows=rows,
-            total=["", "", *total],
+            total=["", "", *total.row()],
         )
     if kind == "hours":
-        rows = [[f"{h:02d}:00", *groups[h]] for h in sorted(groups)]
-        return Report(**header, columns=["hour", *_TALLY_COLUMNS], rows=rows, total=["", *total])
-    if kind == "days":
-        rows = [[_as_date(d), *groups[d]] for d in sorted(groups)]
-        return Report(**header, columns=["day", *_TALLY_COLUMNS], rows=rows, total=["", *total])
+        rows = [[f"{int(h):02d}:00", *groups[h].row()] for h in sorted(groups, key=int)]
+        return Report(
+            **header, columns=["hour", *_TALLY_COLUMNS], rows=rows, total=["", *total.row()]
+        )
     if kind == "counters":
         counters = s.execute(
             select(Counter.id, Counter.number, Counter.name)
             .where(Counter.centre_id == c.id)
             .order_by(Counter.number)
         ).all()
-        rows = [[n, name, *groups[cid]] for cid, n, name in counters if cid in groups]
+        rows = [
+            [n, name, *groups[str(cid)].row()] for cid, n, name in counters if str(cid) in groups
+        ]
         return Report(
             **header,
             columns=["counter", "name", *_TALLY_COLUMNS],
             rows=rows,
-            total=["", "", *total],
+            total=["", "", *total.row()],
         )
     # clerks: their tickets' figures and their citizens' ratings
     ratings: dict[int, _Ratings] = {}
@@ -455,16 +767,17 @@ def _ticket_report(s: Session, c: Any, header: dict[str, Any]) -> Report:
         .group_by(Rating.user_id, Rating.scale, Rating.level)
     ).all():
         ratings.setdefault(user_id, _Ratings()).add(scale, level, count)
+    ids = {int(k) for k in groups} | set(ratings)
     users = s.execute(
         select(User.id, User.username, User.full_name)
-        .where(User.id.in_(set(groups) | set(ratings)))
+        .where(User.id.in_(ids))
         .order_by(User.username)
     ).all()
     rows = [
         [
             username,
             full_name,
-            *groups.get(uid, empty),
+            *groups.get(str(uid), _Figures()).row(),
             ratings.get(uid, _Ratings()).rated,
             ratings.get(uid, _Ratings()).share(),
         ]
@@ -476,6 +789,21 @@ def _ticket_report(s: Session, c: Any, header: dict[str, Any]) -> Report:
         rows=rows,
         total=None,
     )
+
+
+def _days(s: Session, c: Any, header: dict[str, Any]) -> dict[date, _Figures]:
+    """The whole-day figures of each day of the report that had tickets."""
+    from datetime import timedelta
+
+    out: dict[date, _Figures] = {}
+    day = header["date_from"]
+    while day <= header["date_to"]:
+        one = {**header, "date_from": day, "date_to": day}
+        groups, _ = _ticket_figures(s, c, one, "total")
+        if "" in groups and groups[""].tickets:
+            out[day] = groups[""]
+        day += timedelta(days=1)
+    return out
 
 
 def _as_date(value: Any) -> date:

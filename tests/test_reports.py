@@ -289,3 +289,43 @@ def test_the_command(day: Database, db_url: str, motcua_bin: str, tmp_path: Path
         text=True,
     )
     assert wrong.returncode == 2 and "31/02/2026" in wrong.stderr
+
+
+def test_closed_days_are_kept_and_counted_again_when_they_change(day: Database, clock) -> None:
+    """The next morning the day is over: its figures are kept (report_days, report_figures,
+    report_bands) and every report reads the same as it did from the tickets. A late change to
+    one of its tickets (t6, still waiting, cancelled the next day) makes its figures old: the
+    next report counts the day again."""
+    from sqlalchemy import func, select
+
+    from shared.models import ReportBand, ReportDay, ReportFigure, Ticket
+
+    kinds = ("services", "hours", "days", "counters", "clerks")
+    live = {kind: build_report(day, kind, DAY, DAY, "TEST") for kind in kinds}
+    with day.transaction(readonly=True) as s:
+        assert s.scalar(select(func.count()).select_from(ReportDay)) == 0  # today: not kept
+    clock.set(vn(2026, 11, 19, 7, 30))
+    kept = {kind: build_report(day, kind, DAY, DAY, "TEST") for kind in kinds}
+    assert {k: r.rows for k, r in kept.items()} == {k: r.rows for k, r in live.items()}
+    assert {k: r.total for k, r in kept.items()} == {k: r.total for k, r in live.items()}
+    with day.transaction(readonly=True) as s:
+        [(kept_day, first_mark)] = s.execute(
+            select(ReportDay.business_day, ReportDay.last_event_id)
+        ).all()
+        assert kept_day == DAY
+        dims = set(s.scalars(select(ReportFigure.dimension).distinct()))
+        assert dims == {"total", "services", "hours", "counters", "clerks"}
+        assert s.scalar(select(func.count()).select_from(ReportBand)) > 0
+        waiting = s.scalar(select(Ticket.id).where(Ticket.status == "waiting"))
+
+    QueueEngine(day, "TEST").cancel(waiting)
+    services = build_report(day, "services", DAY, DAY, "TEST")
+    assert services.total[2:7] == [6, 3, 1, 2, 0]  # tickets, served, no-show, cancelled, left
+    with day.transaction(readonly=True) as s:
+        [(_, mark)] = s.execute(select(ReportDay.business_day, ReportDay.last_event_id)).all()
+    assert mark > first_mark
+    # A month around the day: the closed days without tickets are kept empty.
+    month = build_report(day, "days", date(2026, 11, 1), date(2026, 11, 30), "TEST")
+    assert [(r["day"], r["tickets"]) for r in month.records()] == [(DAY, 6)]
+    with day.transaction(readonly=True) as s:
+        assert s.scalar(select(func.count()).select_from(ReportDay)) == 18  # 1–18 November

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-HEAD_REVISION = "0009_events_by_centre"
+HEAD_REVISION = "0010_report_days"
 KNOWN_REVISIONS = (
     "0001_initial",
     "0002_ticket_secret",
@@ -21,6 +21,7 @@ KNOWN_REVISIONS = (
     "0007_dossier_public_name",
     "0008_ticket_service_queue",
     "0009_events_by_centre",
+    "0010_report_days",
 )
 """Every revision this software knows, oldest first (a test checks it against the files)."""
 
