@@ -30,6 +30,7 @@ from sqlalchemy import text
 from shared.db import Database, translate_errors, unwatched
 from shared.dossiers import PUBLIC_COLUMNS
 from shared.errors import ConfigError
+from shared.migrations import UPGRADE_LOCK_KEY
 from shared.views import JsonView
 
 log = logging.getLogger("motcua.roles")
@@ -135,6 +136,9 @@ def apply_roles(db: Database, logins: dict[str, tuple[str, str]] | None = None) 
             )
     db.check_schema()
     with translate_errors(db), unwatched(), db.engine.begin() as conn:
+        # Two computers upgrading at once both give the grants again: one after the other
+        # (granting on the same role at the same moment fails with "tuple concurrently updated").
+        conn.execute(text(f"SELECT pg_advisory_xact_lock({UPGRADE_LOCK_KEY})"))
         database = conn.execute(text("SELECT current_database()")).scalar_one()
         tables = set(
             conn.execute(

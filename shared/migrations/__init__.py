@@ -25,6 +25,10 @@ KNOWN_REVISIONS = (
 )
 """Every revision this software knows, oldest first (a test checks it against the files)."""
 
+UPGRADE_LOCK_KEY = 7253000
+"""PostgreSQL advisory lock held while the schema is migrated and while the roles' grants are
+given again (``shared.roles``): two computers doing it at once go one after the other."""
+
 HERE = Path(__file__).resolve().parent
 
 

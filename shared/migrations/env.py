@@ -11,11 +11,11 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, text
 
+from shared.migrations import UPGRADE_LOCK_KEY
 from shared.models import Base
 
 config = context.config
 target_metadata = Base.metadata
-UPGRADE_LOCK_KEY = 7253000
 
 
 def _migrate(connection: Connection, *, per_migration: bool) -> None:
