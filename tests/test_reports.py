@@ -329,3 +329,11 @@ def test_closed_days_are_kept_and_counted_again_when_they_change(day: Database, 
     assert [(r["day"], r["tickets"]) for r in month.records()] == [(DAY, 6)]
     with day.transaction(readonly=True) as s:
         assert s.scalar(select(func.count()).select_from(ReportDay)) == 18  # 1–18 November
+
+
+def test_the_command_offers_every_report() -> None:
+    """``cli.report`` lists the kinds without importing the reports (the parser stays light)."""
+    from cli.report import KINDS
+    from shared.reports import REPORT_KINDS
+
+    assert KINDS == REPORT_KINDS
