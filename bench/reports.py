@@ -449,7 +449,15 @@ def raw_kept_statements(kind: str, centre: int) -> list[str]:
         f"WHERE centre_id = {centre} AND business_day BETWEEN '{FIRST}' AND '{LAST}' "
         f"AND dimension IN ('{dimension}', 'total')"
     )
-    return [
+    ratings = []
+    if kind == "clerks":  # the clerks' ratings are read from the ratings, as over the tickets
+        ratings = [
+            f"SELECT r.user_id, r.scale, r.level, COUNT(*) FROM ratings r "
+            f"JOIN tickets t ON t.id = r.ticket_id WHERE t.centre_id = {centre} "
+            f"AND t.business_day BETWEEN '{FIRST}' AND '{LAST}' AND r.user_id IS NOT NULL "
+            "GROUP BY r.user_id, r.scale, r.level"
+        ]
+    return ratings + [
         f"SELECT {day}dimension, key, SUM(tickets), SUM(served), SUM(no_show), SUM(cancelled), "
         "SUM(wait_n), SUM(wait_sum), SUM(service_n), SUM(service_sum) "
         f"FROM report_figures {where} GROUP BY {day}dimension, key",
@@ -464,7 +472,7 @@ def forget_kept(target: Target) -> None:
             conn.exec_driver_sql(f"DELETE FROM {table}")
 
 
-def measure(target: Target, rounds: int) -> list[dict[str, Any]]:
+def measure(target: Target, rounds: int, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
     """Per report: for the first (``services``) the product's first report of the month, which
     counts and keeps every closed day in every group; then, for each, one warm-up and
     ``rounds`` interleaved rounds of the raw SQL over the tickets, the raw SQL over the kept
@@ -475,7 +483,7 @@ def measure(target: Target, rounds: int) -> list[dict[str, Any]]:
     run_raw, close = target.raw_runner()
     results = []
     try:
-        for kind in REPORT_KINDS:
+        for kind in kinds:
             statements = raw_statements(dialect, kind, centre)
             kept = kind in TICKET_KINDS
             first_ms = None
@@ -536,6 +544,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dossiers", type=int, default=100_000)
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--kinds", default=",".join(REPORT_KINDS), help="reports to measure")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results")
     args = parser.parse_args(argv)
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
@@ -560,7 +569,8 @@ def main(argv: list[str] | None = None) -> None:
             data[backend] = fill(target.db, args.tickets, args.dossiers)
             target.analyse()
             print(f"  {backend}: generated {data[backend]} in {time.perf_counter() - t0:.0f} s")
-            runs += measure(target, args.rounds)
+            kinds = tuple(k.strip() for k in args.kinds.split(",") if k.strip())
+            runs += measure(target, args.rounds, kinds)
             target.db.dispose()
         table = [
             [

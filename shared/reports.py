@@ -618,13 +618,15 @@ def _ticket_figures(
     s: Session, c: Any, header: dict[str, Any], dimension: str
 ) -> tuple[dict[str, _Figures], _Figures]:
     """``dimension``'s figures per group key over the report's days, and the total: kept
-    figures for the closed days that have them, counted from the tickets for the others."""
+    figures for the closed days that have them, counted from the tickets for the others.
+    ``days`` gives the whole-day figures keyed by the day (ISO)."""
     from datetime import timedelta
 
     from shared.models import ReportBand, ReportDay, ReportFigure
 
     first, last = header["date_from"], header["date_to"]
-    dims = (dimension, "total") if dimension != "total" else ("total",)
+    by_day = dimension == "days"
+    dims = ("total",) if dimension in ("total", "days") else (dimension, "total")
     closed_last = _closed_last(c, last)
     kept_days = {
         _as_date(d)
@@ -646,9 +648,12 @@ def _ticket_figures(
                 ReportFigure.dimension.in_(dims),
             )
         ).scalars():
-            groups[row.dimension].setdefault(row.key, _Figures()).add(row)
-        for dim, key, measure, band, count in s.execute(
+            key = _as_date(row.business_day).isoformat() if by_day else row.key
+            groups[row.dimension].setdefault(key, _Figures()).add(row)
+        day_column = ReportBand.business_day if by_day else func.min(ReportBand.business_day)
+        for banded_day, dim, key, measure, band, count in s.execute(
             select(
+                day_column,
                 ReportBand.dimension,
                 ReportBand.key,
                 ReportBand.measure,
@@ -661,8 +666,16 @@ def _ticket_figures(
                 ReportBand.business_day <= closed_last,
                 ReportBand.dimension.in_(dims),
             )
-            .group_by(ReportBand.dimension, ReportBand.key, ReportBand.measure, ReportBand.band)
+            .group_by(
+                *((ReportBand.business_day,) if by_day else ()),
+                ReportBand.dimension,
+                ReportBand.key,
+                ReportBand.measure,
+                ReportBand.band,
+            )
         ):
+            if by_day:
+                key = _as_date(banded_day).isoformat()
             groups[dim].setdefault(key, _Figures()).add_band(measure, band, int(count))
     # Days without kept figures (today, days to come, or closed days not counted yet).
     missing = []
@@ -677,10 +690,12 @@ def _ticket_figures(
         for f in figures:
             if f["business_day"] in wanted:
                 row = _Figures(**{k: f[k] for k in _FIGURE_FIELDS})
-                groups[f["dimension"]].setdefault(f["key"], _Figures()).add(row)
+                key = f["business_day"].isoformat() if by_day else f["key"]
+                groups[f["dimension"]].setdefault(key, _Figures()).add(row)
         for b in bands:
             if b["business_day"] in wanted:
-                groups[b["dimension"]].setdefault(b["key"], _Figures()).add_band(
+                key = b["business_day"].isoformat() if by_day else b["key"]
+                groups[b["dimension"]].setdefault(key, _Figures()).add_band(
                     b["measure"], b["band"], b["count"]
                 )
     total = _Figures()
@@ -689,7 +704,7 @@ def _ticket_figures(
         for measure, bands_ in figures_.bands.items():
             for band, count in bands_.items():
                 total.add_band(measure, band, count)
-    return groups[dimension], total
+    return groups["total" if by_day else dimension], total
 
 
 _FIGURE_FIELDS = (
@@ -709,9 +724,12 @@ def _ticket_report(s: Session, c: Any, header: dict[str, Any]) -> Report:
 
     kind = header["kind"]
     if kind == "days":
-        per_day = _days(s, c, header)
-        _, total = _ticket_figures(s, c, header, "total")
-        rows = [[day, *figures.row()] for day, figures in sorted(per_day.items())]
+        per_day, total = _ticket_figures(s, c, header, "days")
+        rows = [
+            [date.fromisoformat(day), *figures.row()]
+            for day, figures in sorted(per_day.items())
+            if figures.tickets
+        ]
         return Report(
             **header, columns=["day", *_TALLY_COLUMNS], rows=rows, total=["", *total.row()]
         )
@@ -789,21 +807,6 @@ def _ticket_report(s: Session, c: Any, header: dict[str, Any]) -> Report:
         rows=rows,
         total=None,
     )
-
-
-def _days(s: Session, c: Any, header: dict[str, Any]) -> dict[date, _Figures]:
-    """The whole-day figures of each day of the report that had tickets."""
-    from datetime import timedelta
-
-    out: dict[date, _Figures] = {}
-    day = header["date_from"]
-    while day <= header["date_to"]:
-        one = {**header, "date_from": day, "date_to": day}
-        groups, _ = _ticket_figures(s, c, one, "total")
-        if "" in groups and groups[""].tickets:
-            out[day] = groups[""]
-        day += timedelta(days=1)
-    return out
 
 
 def _as_date(value: Any) -> date:
