@@ -233,17 +233,19 @@ _RATING_COLUMNS = [*SATISFACTION, "rated", "no_rating", "share_satisfied"]
 def build_report(
     db: Database, kind: str, date_from: date, date_to: date, centre: str | None = None
 ) -> Report:
-    """A report over the local days ``date_from`` … ``date_to`` (both included), in one
-    read-only transaction; the database does the counting (``GROUP BY``, and window functions
-    for the percentiles), so a month of a big centre is a few result rows to read.
+    """A report over the local days ``date_from`` … ``date_to`` (both included). The ticket
+    reports first keep the figures of closed days not kept yet (:func:`keep_report_days`), then
+    read them, with today's tickets counted by the database, in one read-only transaction; the
+    other reports are one ``GROUP BY`` each.
 
     * ``services``, ``hours``, ``days``, ``counters``, ``clerks``: tickets, served, no-shows,
       cancelled, not finished; the wait until the first call and the service time (start to
-      finish), in minutes: mean, p50 and p90 (nearest rank). Tickets count in the service that
-      numbered them and in the local hour they were taken; a counter's and a clerk's figures
-      are those of the tickets they called last (a clerk: the one signed in at that counter at
-      the call). ``clerks`` adds the ratings their citizens gave and the share satisfied. The
-      total row covers every ticket of the range.
+      finish), in minutes: mean, p50 and p90 (nearest rank over 30-second bands: exact to half
+      a minute). Tickets count in the service that numbered them and in the local hour they
+      were taken; a counter's and a clerk's figures are those of the tickets they called last
+      (a clerk: the one signed in at that counter at the call). ``clerks`` adds the ratings
+      their citizens gave and the share satisfied. The total row covers every ticket of the
+      range.
     * ``satisfaction``: ratings per counter in the official columns, with the share satisfied.
     * ``dossiers`` (per procedure) and ``sectors``: dossiers received in the range, those whose
       result was ready early, on time or late, and those still open within or past their due
