@@ -36,8 +36,8 @@ from counter.model import (
     save_prefs,
 )
 from counter.widgets import STYLE, PauseDialog, RatingPrompt, SignInPage, TransferDialog
-from counter.window_tasks import WindowTasks
 from shared.i18n import current_language, set_language, tr
+from shared.qt.tasks import TaskRunner
 from shared.settings import Settings
 from shared.views import TicketView
 
@@ -92,7 +92,7 @@ class CounterWindow(QWidget):
         self.centre = centre
         self.settings = settings
         self.family = family
-        self.tasks, self.reads = WindowTasks(self), WindowTasks(self)
+        self.tasks, self.reads = TaskRunner(self), TaskRunner(self)
         self.controller = CounterController(db, centre, self, actions=self.tasks, reads=self.reads)
         self.feed: Any = None
         self._stopped = False

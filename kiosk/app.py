@@ -26,7 +26,7 @@ from kiosk.controller import SCREENS, KioskController, log
 from kiosk.logo import Logo, initials
 from kiosk.model import Confirmation, GroupChoice, HomeData
 from kiosk.ports import KioskView
-from kiosk.qt_ports import QtTasks, qt_feeds, qt_timers
+from kiosk.qt_ports import qt_feeds, qt_timers
 from kiosk.scanner import ScannerFilter
 from kiosk.screens import (
     ConfirmScreen,
@@ -36,6 +36,7 @@ from kiosk.screens import (
     MessageScreen,
     PinScreen,
 )
+from shared.qt.tasks import TaskRunner
 from shared.settings import Settings
 
 __all__ = ["SCREENS", "KioskWindow", "run"]
@@ -127,8 +128,8 @@ class KioskWindow(QWidget, KioskView):
             settings,
             home,
             view=self,
-            tasks=QtTasks(self),
-            take_tasks=QtTasks(self),
+            tasks=TaskRunner(self),
+            take_tasks=TaskRunner(self),
             timer=qt_timers(self),
             feeds=qt_feeds(self),
             db_source=db_source,

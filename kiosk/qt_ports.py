@@ -1,7 +1,7 @@
-"""The Qt side of the kiosk's controller (:mod:`kiosk.controller`): its background work on a
-thread pool, its timeouts as Qt timers and the change-feed as a
-:class:`shared.qt.feed.FeedThread`, all living with the window: once the window is gone, what
-they would still report is dropped."""
+"""The Qt side of the kiosk's controller (:mod:`kiosk.controller`): its timeouts as Qt timers and
+the change-feed as a :class:`shared.qt.feed.FeedThread`, both living with the window: once the
+window is gone, what they would still report is dropped. Its background work runs on
+:class:`shared.qt.tasks.TaskRunner`, which drops late answers the same way."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 from shiboken6 import isValid
 
-from kiosk.ports import FeedFactory, Progress, Timer, TimerFactory, Work
-from shared.qt.tasks import TaskRunner
+from kiosk.ports import FeedFactory, Timer, TimerFactory
 
 
 def while_alive(owner: QObject, callback: Callable[[Any], None]) -> Callable[[Any], None]:
@@ -23,29 +22,6 @@ def while_alive(owner: QObject, callback: Callable[[Any], None]) -> Callable[[An
             callback(value)
 
     return call
-
-
-class QtTasks:
-    """A :class:`~kiosk.controller.Tasks` on a one-thread pool of the window: the work runs in
-    order, its results come back on the window's thread."""
-
-    def __init__(self, owner: QObject) -> None:
-        self.owner = owner
-        self.runner = TaskRunner(owner)
-
-    def submit(
-        self,
-        work: Work,
-        on_progress: Progress | None,
-        on_done: Callable[[object], None],
-        on_failed: Callable[[object], None],
-    ) -> None:
-        progress = None if on_progress is None else while_alive(self.owner, on_progress)
-        done, failed = while_alive(self.owner, on_done), while_alive(self.owner, on_failed)
-        self.runner.submit(work, progress, done, failed)
-
-    def wait(self, ms: int = 10_000) -> bool:
-        return self.runner.wait(ms)
 
 
 class QtTimer:

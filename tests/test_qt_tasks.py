@@ -58,3 +58,26 @@ def test_an_error_reaches_the_ui_thread_as_raised(qtbot: QtBot, runner: TaskRunn
     error = got["failed"]
     assert isinstance(error, UnknownService)
     assert "X9" in error.message and error.message == error.message_in("en")
+
+
+def test_an_answer_after_the_window_is_gone_is_dropped(qtbot: QtBot) -> None:
+    """The work finished, but its window was deleted before the answer reached the UI thread:
+    the plain function waiting for it (a controller's, which Qt does not disconnect by itself)
+    is not called. A window still there gets its answer."""
+    from PySide6.QtWidgets import QWidget
+    from shiboken6 import delete, isValid
+
+    answers: list[object] = []
+    window = QWidget()
+    runner = TaskRunner(window)
+    runner.submit(lambda progress: "late", None, answers.append, answers.append)
+    assert runner.wait(5000)  # done, its answer queued for the UI thread, not yet delivered
+    delete(window)
+    assert not isValid(window)
+    qtbot.wait(200)
+    assert answers == []
+
+    alive = QWidget()
+    kept = TaskRunner(alive)
+    kept.submit(lambda progress: "shown", None, answers.append, answers.append)
+    qtbot.waitUntil(lambda: answers == ["shown"], timeout=5000)

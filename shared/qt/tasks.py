@@ -7,6 +7,7 @@ import contextvars
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from shiboken6 import isValid
 
 
 class TaskSignals(QObject):
@@ -39,9 +40,12 @@ class Task(QRunnable):
 
 class TaskRunner:
     """A one-thread pool for an app's database work, in submission order; it keeps each task's
-    signals alive until the task reported back."""
+    signals alive until the task reported back. An answer that arrives after ``parent`` (the
+    window) was deleted is dropped: there is nothing left to show it on (Qt would drop it for
+    the window's own methods, not for the plain functions of a controller)."""
 
     def __init__(self, parent: QObject) -> None:
+        self.parent = parent
         self.pool = QThreadPool(parent)
         self.pool.setMaxThreadCount(1)
         self._alive: set[TaskSignals] = set()
@@ -61,12 +65,21 @@ class TaskRunner:
             self._alive.discard(signals)
 
         if on_progress is not None:
-            signals.progress.connect(on_progress)
-        signals.done.connect(on_done)
-        signals.failed.connect(on_failed)
+            signals.progress.connect(self._while_alive(on_progress))
+        signals.done.connect(self._while_alive(on_done))
+        signals.failed.connect(self._while_alive(on_failed))
         signals.done.connect(forget)
         signals.failed.connect(forget)
         self.pool.start(task)
 
     def wait(self, ms: int = 10_000) -> bool:
         return self.pool.waitForDone(ms)
+
+    def _while_alive(self, callback: Callable[[object], None]) -> Callable[[object], None]:
+        parent = self.parent
+
+        def deliver(value: object) -> None:
+            if isValid(parent):
+                callback(value)
+
+        return deliver
