@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from cli.core import Context, Registrar
-from cli.desk import parse_day
 from shared.i18n import tr
 
 KINDS = (
@@ -38,21 +37,15 @@ def register(r: Registrar) -> None:
         p.add_argument(f"--{fmt}", type=Path, metavar="PATH", help=f"write it as {fmt.upper()}")
 
 
-def _day(value: str) -> Any:
-    from shared.errors import ReportRefused
-
-    try:
-        return parse_day(value)
-    except ValueError:
-        raise ReportRefused("report.bad_date", value=value) from None
-
-
 def cmd_report(ctx: Context) -> int:
     from shared.report_files import write_report
     from shared.reports import build_report
+    from shared.workcal import parse_date
 
     a = ctx.args
-    report = build_report(ctx.db, a.kind, _day(a.date_from), _day(a.date_to), ctx.centre)
+    report = build_report(
+        ctx.db, a.kind, parse_date(a.date_from), parse_date(a.date_to), ctx.centre
+    )
     written = [
         str(write_report(report, path, fmt))
         for fmt in ("xlsx", "csv", "pdf")
@@ -62,31 +55,18 @@ def cmd_report(ctx: Context) -> int:
     return ctx.emit(data, lambda: _table(report, written))
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    if hasattr(value, "strftime"):
-        return f"{value:%d/%m/%Y}"
-    return str(value)
-
-
 def _table(report: Any, written: list[str]) -> str:
-    rows = [[_text(v) for v in row] for row in report.rows]
+    from shared.report_files import cell_text, period_text
+
+    rows = [[cell_text(v) for v in row] for row in report.rows]
     if report.total is not None and rows:
-        rows.append([tr("report.total"), *(_text(v) for v in report.total[1:])])
+        rows.append([tr("report.total"), *(cell_text(v) for v in report.total[1:])])
     headers = report.headers()
     widths = [
         max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
     ]
     lines = [
-        f"{report.title()} – {report.centre_name} – "
-        + tr(
-            "report.period",
-            date_from=f"{report.date_from:%d/%m/%Y}",
-            date_to=f"{report.date_to:%d/%m/%Y}",
-        ),
+        f"{report.title()} – {report.centre_name} – {period_text(report)}",
         "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
     ]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]

@@ -1757,10 +1757,6 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Một báo cáo dài tối đa 367 ngày.",
         "A report covers at most 367 days.",
     ),
-    "report.bad_date": (
-        "Ngày “{value}” không hợp lệ: viết 2026-04-30 hoặc 30/04/2026.",
-        "“{value}” is not a date: write 2026-04-30 or 30/04/2026.",
-    ),
     "report.period": ("Từ {date_from} đến {date_to}", "From {date_from} to {date_to}"),
     "report.total": ("Tổng cộng", "Total"),
     "report.empty": ("Không có số liệu trong khoảng ngày này.", "No figures in these days."),

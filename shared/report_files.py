@@ -26,7 +26,8 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _period(report: Report) -> str:
+def period_text(report: Report) -> str:
+    """ "Từ 01/11/2026 đến 30/11/2026", in the current language."""
     return tr(
         "report.period",
         date_from=f"{report.date_from:%d/%m/%Y}",
@@ -82,7 +83,7 @@ def _xlsx(report: Report, path: Path) -> None:
     assert sheet is not None
     sheet.title = report.kind
     sheet.append([report.title()])
-    sheet.append([f"{report.centre_name} — {_period(report)}"])
+    sheet.append([f"{report.centre_name} — {period_text(report)}"])
     sheet.append(report.headers())
     for cell in sheet[1] + sheet[3]:
         cell.font = Font(bold=True)
@@ -119,10 +120,10 @@ def _pdf(report: Report, path: Path) -> None:
     pdf.set_font("NotoSans", "B", 14)
     pdf.cell(0, 8, report.title(), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("NotoSans", "", 10)
-    pdf.cell(0, 6, f"{report.centre_name} — {_period(report)}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, f"{report.centre_name} — {period_text(report)}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("NotoSans", "", 7.5)
-    rows = [[_text(v) for v in row] for row in report.rows]
+    rows = [[cell_text(v) for v in row] for row in report.rows]
     total = _total_row(report)
     text = [c in _TEXT_COLUMNS for c in report.columns]
     with pdf.table(
@@ -139,7 +140,7 @@ def _pdf(report: Report, path: Path) -> None:
         for row in [report.headers(), *rows]:
             table.row(row)
         if total is not None and report.rows:
-            table.row([_text(v) for v in total], style=_bold())
+            table.row([cell_text(v) for v in total], style=_bold())
     if not report.rows:
         pdf.ln(3)
         pdf.set_font("NotoSans", "", 10)
@@ -158,8 +159,8 @@ def _bold() -> Any:
     return FontFace(emphasis="BOLD")
 
 
-def _text(value: Any) -> str:
-    """A cell as Vietnamese writes it: 12,5 and 30/04/2026."""
+def cell_text(value: Any) -> str:
+    """A cell as Vietnamese writes it: 12,5 and 30/04/2026 (– for none)."""
     if value is None:
         return "–"
     if isinstance(value, date):
