@@ -40,12 +40,13 @@ from kiosk.paint import (
 )
 from kiosk.screens.base import TopBarScreen
 from kiosk.screens.buttons import TouchButton, draw_magnifier, paint_card, paint_framed
+from shared.codes import ALPHABET
 from shared.i18n import tr
 
 LEFT = Qt.AlignmentFlag.AlignLeft
 
-SECRET_SYMBOLS = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-"""What a lookup code is made of (as :data:`shared.codes.ALPHABET`: no 0/O, no 1/I)."""
+SECRET_SYMBOLS = ALPHABET
+"""What a lookup code is made of (no 0/O, no 1/I)."""
 CODE_MAX = 40
 SECRET_MAX = 12
 _DATE_PART = re.compile(r"^[0-9A-Z.]+-\d{6}$")
